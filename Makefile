@@ -1,0 +1,63 @@
+# The two commands: `make run` (demo journal on SQLite) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+# Debian packages the tests need: a real browser for the end-to-end tests.
+SYSTEM_PACKAGES := chromium
+
+.PHONY: run test test-sqlite test-postgresql lint format install translations system-deps extract-messages clean
+
+install: $(STAMP) translations
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --upgrade pip >/dev/null
+	$(BIN)/python -m pip install -e '.[dev]'
+	touch $(STAMP)
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile -q -d journal/translations
+
+# Installs the Debian packages that are missing (as root, or through sudo).
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+run: install
+	JOURNAL_ENV=development $(BIN)/journal db upgrade
+	JOURNAL_ENV=development $(BIN)/journal demo
+	JOURNAL_ENV=development $(BIN)/journal run --host $(HOST) --port $(PORT)
+
+# SQLite always; PostgreSQL too when JOURNAL_TEST_DATABASE_URL is set (CI sets it).
+test: install system-deps
+	env -u JOURNAL_TEST_DATABASE_URL $(BIN)/python -m pytest
+	@if [ -n "$$JOURNAL_TEST_DATABASE_URL" ]; then \
+	  echo "== again on PostgreSQL: $$JOURNAL_TEST_DATABASE_URL"; \
+	  $(BIN)/python -m pytest; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh the catalogs after changing user-facing strings.
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o journal/translations/messages.pot .
+	$(BIN)/pybabel update -i journal/translations/messages.pot -d journal/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

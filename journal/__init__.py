@@ -1,0 +1,131 @@
+"""The Mekong Delta Journal of Science and Technology: application factory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=(test_config or {}).get("INSTANCE_PATH")
+        or os.environ.get("JOURNAL_INSTANCE_PATH")
+        or str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    _configure(app, test_config)
+
+    from . import web
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=web.select_locale)
+
+    _import_models()
+    _init_login(login_manager)
+    web.init_app(app)
+
+    from .accounts.views import bp as accounts_bp
+    from .admin.views import bp as admin_bp
+    from .funded_tasks.views import bp as tasks_bp
+    from .submissions.views import bp as submissions_bp
+
+    app.register_blueprint(web.bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(submissions_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(tasks_bp)
+
+    from .cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _import_models() -> None:
+    from . import events, mail, provinces  # noqa: F401
+    from .accounts import models as _a  # noqa: F401
+    from .funded_tasks import models as _f  # noqa: F401
+    from .submissions import models as _s  # noqa: F401
+
+
+def _init_login(login_manager) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from .accounts.models import User
+
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to continue.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def _load_user(user_id: str):
+        from .extensions import db
+
+        try:
+            return db.session.get(User, int(user_id))
+        except ValueError:
+            return None
+
+
+def _configure(app: Flask, test_config: dict | None) -> None:
+    app.config.from_object("journal.config")
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("JOURNAL")
+    if test_config:
+        app.config.from_mapping(test_config)
+    cfg = app.config
+    instance = Path(app.instance_path)
+
+    if not cfg.get("SECRET_KEY"):
+        if cfg["ENV"] == "production":
+            raise ConfigurationError(
+                "JOURNAL_SECRET_KEY must be set in production "
+                "(set JOURNAL_ENV=development for a local demo)."
+            )
+        instance.mkdir(parents=True, exist_ok=True)
+        secret_file = instance / "secret_key"
+        if not secret_file.exists():
+            fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+        cfg["SECRET_KEY"] = secret_file.read_text().strip()
+
+    cfg["SQLALCHEMY_DATABASE_URI"] = cfg.get("DATABASE_URL") or (
+        f"sqlite:///{instance / 'journal.sqlite3'}"
+    )
+    if cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
+        cfg["SQLALCHEMY_DATABASE_URI"] = cfg["SQLALCHEMY_DATABASE_URI"].replace(
+            "postgresql://", "postgresql+psycopg://", 1
+        )
+    cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    cfg["STORAGE_DIR"] = cfg.get("STORAGE_DIR") or str(instance / "files")
+    # Uploads above the limit are refused before they are read (a friendly 413 page).
+    cfg["MAX_CONTENT_LENGTH"] = cfg["UPLOAD_MAX_BYTES"] + 1024 * 1024
+    if cfg.get("TRUSTED_HOSTS") is None:
+        base_host = urlsplit(cfg["BASE_URL"]).hostname
+        cfg["TRUSTED_HOSTS"] = sorted({base_host, "localhost", "127.0.0.1"} - {None})
+    cfg["SESSION_COOKIE_HTTPONLY"] = True
+    cfg["SESSION_COOKIE_SAMESITE"] = "Lax"
+    cfg["SESSION_COOKIE_SECURE"] = cfg["ENV"] == "production"
+    cfg["REMEMBER_COOKIE_HTTPONLY"] = True
+    cfg["REMEMBER_COOKIE_SAMESITE"] = "Lax"
+    cfg["REMEMBER_COOKIE_SECURE"] = cfg["ENV"] == "production"
+    cfg["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
+    cfg["WTF_CSRF_TIME_LIMIT"] = None

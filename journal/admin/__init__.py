@@ -1,0 +1,1 @@
+"""Administration: provinces, board memberships, users and roles."""

@@ -1,0 +1,61 @@
+"""Defaults for an embedded single machine.
+
+Every name here can be overridden in ``instance/config.py`` or by an environment variable
+with the ``JOURNAL_`` prefix (``JOURNAL_DATABASE_URL``, ``JOURNAL_MAIL_SERVER`` …). Values
+of environment variables are parsed as JSON when they can be (``JOURNAL_MAIL_PORT=2525``).
+The README's configuration table lists every setting.
+"""
+
+# "development", "production" or "testing". Production refuses to start without SECRET_KEY.
+ENV = "production"
+SECRET_KEY = None
+
+# Public address of the site. Links in e-mails are built from it, never from the Host header.
+BASE_URL = "http://127.0.0.1:5000"
+# Host names accepted in requests; None = the host of BASE_URL plus localhost.
+TRUSTED_HOSTS = None
+
+# None = SQLite file ``journal.sqlite3`` in the instance folder.
+DATABASE_URL = None
+# None = in-process jobs (a worker thread; inline when JOBS_INLINE). A URL = RQ workers.
+REDIS_URL = None
+JOBS_INLINE = False
+
+# Files: None = ``files/`` in the instance folder.
+STORAGE_DIR = None
+UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+# Zip containers (docx, odt) are opened only within these limits.
+ZIP_MAX_ENTRIES = 2000
+ZIP_MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
+ZIP_MAX_RATIO = 100
+
+# Which languages a submission's title, abstract and keywords must be given in.
+REQUIRED_METADATA_LANGUAGES = ["vi", "en"]
+
+# Mail. MAIL_SERVER None: messages are written to ``mail/`` in the instance folder.
+MAIL_SERVER = None
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_SENDER = "Tap san KH&CN DBSCL <no-reply@mekongjournal.vn>"
+MAIL_TIMEOUT = 10
+MAIL_MAX_ATTEMPTS = 8
+
+# Token lifetimes (seconds).
+CONFIRM_TOKEN_MAX_AGE = 3 * 24 * 3600
+RESET_TOKEN_MAX_AGE = 2 * 3600
+
+# Rate limits (Flask-Limiter syntax) and their storage.
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_LOGIN = "10 per minute"
+RATELIMIT_RESET = "5 per minute"
+RATELIMIT_REGISTER = "10 per hour"
+
+# Journal identity.
+JOURNAL_TITLE_VI = "Tập san Khoa học và Công nghệ Đồng bằng sông Cửu Long"
+JOURNAL_TITLE_EN = "Mekong Delta Journal of Science and Technology"
+JOURNAL_PUBLISHER = "Sở Khoa học và Công nghệ thành phố Cần Thơ"
+
+BABEL_DEFAULT_LOCALE = "vi"
+LANGUAGES = ["vi", "en"]

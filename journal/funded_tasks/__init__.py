@@ -1,0 +1,1 @@
+"""The registry of funded S&T tasks (nhiệm vụ KH&CN)."""

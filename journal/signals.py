@@ -1,0 +1,14 @@
+"""Past-tense signals the journal sends after a step is committed.
+
+Listeners (search indexing, the exchange bridge, …) subscribe here; the journal never
+imports them.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+submission_submitted = _signals.signal("submission-submitted")
+submission_withdrawn = _signals.signal("submission-withdrawn")
+submission_transitioned = _signals.signal("submission-transitioned")
+profile_changed = _signals.signal("profile-changed")

@@ -1,0 +1,1 @@
+"""The submission wizard, manuscript files and the author dashboard."""

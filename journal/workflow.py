@@ -1,0 +1,112 @@
+"""THE state machine: the only code that writes a submission's stage.
+
+A table maps each action to the stages it may start from, the stage it leads to and who may
+take it. ``transition`` checks all three, writes the stage, appends the event and returns a
+signal to send once the caller has committed.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from .errors import PermissionDenied, WorkflowError
+from .events import record_event
+from .models_base import utcnow
+
+
+class Stage(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    REVISIONS_REQUESTED = "revisions_requested"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    PRODUCTION = "production"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+
+STAGE_LABELS = {
+    Stage.DRAFT: _l("Draft"),
+    Stage.SUBMITTED: _l("Submitted"),
+    Stage.IN_REVIEW: _l("In review"),
+    Stage.REVISIONS_REQUESTED: _l("Revisions requested"),
+    Stage.ACCEPTED: _l("Accepted"),
+    Stage.REJECTED: _l("Rejected"),
+    Stage.PRODUCTION: _l("In production"),
+    Stage.SCHEDULED: _l("Scheduled"),
+    Stage.PUBLISHED: _l("Published"),
+    Stage.WITHDRAWN: _l("Withdrawn"),
+}
+
+# Named groups of stages.
+EDITABLE_BY_AUTHOR = frozenset({Stage.DRAFT})
+UNDER_CONSIDERATION = frozenset(
+    {Stage.SUBMITTED, Stage.IN_REVIEW, Stage.REVISIONS_REQUESTED}
+)
+FINISHED = frozenset({Stage.REJECTED, Stage.PUBLISHED, Stage.WITHDRAWN})
+
+
+def _is_owner(actor, submission) -> bool:
+    return actor is not None and submission.owner_id == actor.id
+
+
+@dataclass(frozen=True)
+class Transition:
+    from_stages: frozenset[Stage]
+    to_stage: Stage
+    who: Callable
+    signal: str
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition(frozenset({Stage.DRAFT}), Stage.SUBMITTED, _is_owner, "submitted"),
+    "withdraw": Transition(
+        frozenset({Stage.DRAFT}) | UNDER_CONSIDERATION, Stage.WITHDRAWN, _is_owner, "withdrawn"
+    ),
+}
+
+
+def allowed_actions(actor, submission) -> list[str]:
+    return [
+        name
+        for name, t in TRANSITIONS.items()
+        if Stage(submission.stage) in t.from_stages and t.who(actor, submission)
+    ]
+
+
+def transition(submission, action: str, actor, note: str = ""):
+    """Move ``submission`` by ``action``. Flushes nothing and commits nothing.
+
+    Returns the signal name the caller sends after its commit.
+    """
+    t = TRANSITIONS.get(action)
+    if t is None:
+        raise WorkflowError(_l("Unknown action."))
+    current = Stage(submission.stage)
+    if not t.who(actor, submission):
+        raise PermissionDenied()
+    if current not in t.from_stages:
+        raise WorkflowError(
+            _l(
+                "This step is not possible: the submission is now “%(stage)s”.",
+                stage=STAGE_LABELS[current],
+            )
+        )
+    if t.to_stage == Stage.SUBMITTED and submission.submitted_at is None:
+        submission.submitted_at = utcnow()
+    submission.stage = t.to_stage.value
+    record_event(
+        action,
+        submission=submission,
+        actor=actor,
+        from_stage=current.value,
+        to_stage=t.to_stage.value,
+        note=note,
+    )
+    return t.signal
