@@ -9,6 +9,7 @@ import time
 import uuid
 
 from flask import Blueprint, Flask, g, render_template, request
+from flask.globals import request_ctx
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -132,6 +133,8 @@ def init_app(app: Flask) -> None:
     def _http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if request_ctx.url_adapter is None:  # untrusted Host header: no URLs can be built
+            return _plain_error(error.code)
         return error_page(error.code, None, error)
 
     @app.errorhandler(Exception)
@@ -141,6 +144,14 @@ def init_app(app: Flask) -> None:
 
         db.session.rollback()
         return error_page(500, None)
+
+
+def _plain_error(status: int):
+    lines = []
+    for lang in ("vi", "en"):
+        with force_locale(lang):
+            lines.append(f"{ERROR_TITLES.get(status, ERROR_TITLES[400])}: {ERROR_MESSAGES[400]}")
+    return "\n".join(lines) + "\n", status, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def error_page(status: int, message=None, http_error: HTTPException | None = None):

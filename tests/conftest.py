@@ -4,6 +4,7 @@ server."""
 
 from __future__ import annotations
 
+import contextvars
 import os
 import socket
 import threading
@@ -17,6 +18,20 @@ from journal import create_app
 from journal.extensions import db
 
 from .factories import make_board_member, make_user
+
+class IsolatedClient(FlaskLoginClient):
+    """Each request runs in its own application context, as in production (its own ``g``,
+    its own database session); afterwards the test's session forgets what it had loaded, so
+    assertions read what the request committed."""
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        from flask import has_app_context
+
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS_DIR = Path(os.environ.get("JOURNAL_SCHEMAS_DIR", ROOT.parent / "shared" / "schemas"))
@@ -89,7 +104,7 @@ def app_config(migrated, tmp_path) -> dict:
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
-    app.test_client_class = FlaskLoginClient
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _empty_database()
         from journal.seed import seed_reference_data
