@@ -75,8 +75,13 @@ _worker_app: Flask | None = None
 
 
 def run_job(name: str, args=(), kwargs=None):
-    """Entry point on RQ workers: builds the app once per worker process."""
+    """Entry point on RQ workers. ``journal worker`` runs inside the app's context; a bare
+    ``rq worker`` builds the app once per process."""
     global _worker_app
+    from flask import has_app_context
+
+    if has_app_context():
+        return _run_logged(name, tuple(args), kwargs or {})
     if _worker_app is None:
         from . import create_app
 

@@ -8,7 +8,7 @@ import re
 import time
 import uuid
 
-from flask import Blueprint, Flask, g, render_template, request
+from flask import Blueprint, Flask, g, has_request_context, render_template, request
 from flask.globals import request_ctx
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
@@ -52,6 +52,8 @@ ERROR_TITLES = {
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "vi"
     wanted = request.args.get("lang")
     if wanted in ("vi", "en"):
         return wanted

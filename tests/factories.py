@@ -74,7 +74,8 @@ def make_submission(owner, *, stage=None, **kwargs):
     if stage is not None:
         from journal.models_base import utcnow
 
+        submitted_at = submission.submitted_at or utcnow()
         submission.stage = stage
-        submission.submitted_at = submission.submitted_at or utcnow()
+        submission.submitted_at = submitted_at
         db.session.commit()
     return submission

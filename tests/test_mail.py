@@ -1,0 +1,98 @@
+"""The mail outbox: bilingual messages, real SMTP delivery, retries, development files."""
+
+import pytest
+from jinja2 import ChoiceLoader, DictLoader
+
+from journal import mail
+from journal.extensions import db
+from journal.mail import OutboxMessage, deliver_pending, queue_mail, retry_failed
+
+from .conftest import free_port
+
+
+@pytest.fixture(autouse=True)
+def probe_template(app):
+    app.jinja_env.loader = ChoiceLoader(
+        [
+            DictLoader(
+                {
+                    "mail/probe.subject.txt": "{{ _('Home') }}",
+                    "mail/probe.txt": "{{ _('Log in') }}: {{ link }}",
+                }
+            ),
+            app.jinja_env.loader,
+        ]
+    )
+
+
+def test_message_is_bilingual_in_the_recipients_language_first(mail_app, smtp_server, users):
+    users["author"].locale = "en"
+    queue_mail(users["author"], "probe", link="https://journal.example.org/x")
+    queue_mail(users["other_author"], "probe", link="https://journal.example.org/y")
+    db.session.commit()
+    assert deliver_pending() == 2
+    by_to = {m["To"]: m for m in smtp_server.messages}
+    english_first = by_to["author@example.org"]
+    vietnamese_first = by_to["other@example.org"]
+    assert english_first["Subject"] == "Home / Trang chủ"
+    assert vietnamese_first["Subject"] == "Trang chủ / Home"
+    body = english_first.get_content()
+    assert body.index("Log in: https://journal.example.org/x") < body.index("Đăng nhập")
+
+
+def test_smtp_down_keeps_the_message_and_a_retry_delivers_it(app, users, smtp_server):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
+    queue_mail(users["author"], "probe", link="L")
+    db.session.commit()
+    mail.deliver_after_commit()  # never raises, even with the server down
+    message = db.session.execute(db.select(OutboxMessage)).scalar_one()
+    assert message.sent_at is None
+    assert message.attempts == 1
+    assert "ConnectionRefused" in message.last_error
+    assert deliver_pending() == 0  # backing off: not due yet
+    app.config["MAIL_PORT"] = smtp_server.port
+    retry_failed()
+    assert deliver_pending() == 1
+    assert [m["To"] for m in smtp_server.messages] == ["author@example.org"]
+    db.session.refresh(message)
+    assert message.sent_at is not None and message.last_error == ""
+
+
+def test_each_message_is_sent_once(mail_app, smtp_server, users):
+    queue_mail(users["author"], "probe", link="L")
+    db.session.commit()
+    assert deliver_pending() == 1
+    assert deliver_pending() == 0
+    retry_failed()
+    assert deliver_pending() == 0
+    assert len(smtp_server.messages) == 1
+
+
+def test_without_smtp_server_messages_are_written_to_the_instance_folder(app, users, tmp_path):
+    from pathlib import Path
+
+    queue_mail("someone@example.org", "probe", locale="vi", link="L")
+    db.session.commit()
+    assert deliver_pending() == 1
+    files = list((Path(app.instance_path) / "mail").glob("*.eml"))
+    assert len(files) == 1
+    assert b"someone@example.org" in files[0].read_bytes()
+
+
+def test_give_up_after_the_maximum_attempts(app, users):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_MAX_ATTEMPTS=2)
+    queue_mail(users["author"], "probe", link="L")
+    db.session.commit()
+    for _ in range(3):
+        retry_failed()
+        deliver_pending()
+    message = db.session.execute(db.select(OutboxMessage)).scalar_one()
+    assert message.attempts == 2 and message.sent_at is None
+
+
+def test_cli_mail_retry(runner, app, users):
+    queue_mail(users["author"], "probe", link="L")
+    db.session.commit()
+    result = runner.invoke(args=["mail", "retry"])
+    assert result.exit_code == 0, result.output
+    assert "Sent 1 message(s)." in result.output
