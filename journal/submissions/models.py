@@ -70,7 +70,7 @@ class Submission(db.Model):
         CheckConstraint("round >= 1", name="round_positive"),
         # Leaving the draft stage requires the submission date.
         CheckConstraint(
-            "stage IN ('draft') OR submitted_at IS NOT NULL", name="submitted_has_date"
+            "stage IN ('draft', 'withdrawn') OR submitted_at IS NOT NULL", name="submitted_has_date"
         ),
     )
 

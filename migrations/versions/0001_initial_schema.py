@@ -141,7 +141,7 @@ def upgrade():
     sa.Column('updated_at', journal.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('submitted_at', journal.models_base.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("language IN ('vi', 'en')", name=op.f('ck_submissions_language_known')),
-    sa.CheckConstraint("stage IN ('draft') OR submitted_at IS NOT NULL", name=op.f('ck_submissions_submitted_has_date')),
+    sa.CheckConstraint("stage IN ('draft', 'withdrawn') OR submitted_at IS NOT NULL", name=op.f('ck_submissions_submitted_has_date')),
     sa.CheckConstraint("stage IN ('draft', 'submitted', 'in_review', 'revisions_requested', 'accepted', 'rejected', 'production', 'scheduled', 'published', 'withdrawn')", name=op.f('ck_submissions_stage_known')),
     sa.CheckConstraint('round >= 1', name=op.f('ck_submissions_round_positive')),
     sa.ForeignKeyConstraint(['funded_task_id'], ['funded_tasks.id'], name=op.f('fk_submissions_funded_task_id_funded_tasks')),
