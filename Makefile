@@ -5,8 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
-# Debian packages the tests need: a real browser for the end-to-end tests.
-SYSTEM_PACKAGES := chromium
+# Debian packages the tests need: a real browser for the end-to-end tests; for typesetting,
+# Pango (WeasyPrint), fonts covering Vietnamese in full (Noto, DejaVu) and poppler-utils
+# (PDF previews).
+SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-dejavu-core poppler-utils
 
 .PHONY: run test test-sqlite test-postgresql lint format install translations system-deps extract-messages clean
 

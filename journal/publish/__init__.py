@@ -1,0 +1,1 @@
+"""Publishing: typesetting, issues, article pages, feeds and exports."""

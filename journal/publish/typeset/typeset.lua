@@ -1,0 +1,154 @@
+-- Pandoc filter run on every manuscript before citeproc.
+--
+-- 1. CommonMark has no citation syntax: "[@key]" and "[@a; @b]" written in the text become
+--    citations, so that citeproc can resolve them against the YAML `references`.
+-- 2. "[@fig-id]" pointing at a figure, table or section of the document becomes a numbered
+--    cross-reference; ": Caption" next to a table becomes its caption (CommonMark has
+--    neither).
+-- 3. Without structured references (no `references`/`bibliography` metadata), citations
+--    become numbered links to the reference list entries ("ref-<key>" anchors), numbered in
+--    the order the entries appear.
+
+local function stringify(inlines)
+  return pandoc.utils.stringify(inlines)
+end
+
+local function parse_keys(text)
+  local cites = {}
+  for key in text:gmatch("@([%w_][%w_:%.#%$%%&%-%+%?<>~/]*)") do
+    key = key:gsub("[%.:;,]+$", "")
+    table.insert(cites, pandoc.Citation(key, "NormalCitation"))
+  end
+  return cites
+end
+
+local function bracket_citations(inlines)
+  local out = pandoc.Inlines({})
+  local i = 1
+  while i <= #inlines do
+    local el = inlines[i]
+    if el.t == "Str" and el.text:sub(1, 2) == "[@" then
+      local j = i
+      local found = nil
+      while j <= #inlines and j < i + 60 do
+        local e = inlines[j]
+        if e.t == "Str" and e.text:find("]", 1, true) then
+          found = j
+          break
+        end
+        if e.t ~= "Str" and e.t ~= "Space" and e.t ~= "SoftBreak" then break end
+        j = j + 1
+      end
+      if found then
+        local span = pandoc.Inlines({})
+        for k = i, found do span:insert(inlines[k]) end
+        local text = stringify(span)
+        local inner, rest = text:match("^%[([^%]]*)%](.*)$")
+        local cites = inner and parse_keys(inner) or {}
+        if #cites > 0 then
+          out:insert(pandoc.Cite(pandoc.Inlines({pandoc.Str("[" .. inner .. "]")}), cites))
+          if rest ~= "" then out:insert(pandoc.Str(rest)) end
+          i = found + 1
+          goto continue
+        end
+      end
+    end
+    out:insert(el)
+    i = i + 1
+    ::continue::
+  end
+  return out
+end
+
+local function table_captions(blocks)
+  local out = pandoc.Blocks({})
+  local i = 1
+  while i <= #blocks do
+    local b = blocks[i]
+    local text = b.t == "Para" and stringify(b.content) or ""
+    local nxt = blocks[i + 1]
+    if text:sub(1, 2) == ": " and nxt and nxt.t == "Table" and #nxt.caption.long == 0 then
+      local content = b.content:clone()
+      content[1] = pandoc.Str(content[1].text:sub(2))
+      if content[1].text == "" then content:remove(1) end
+      while content[1] and content[1].t == "Space" do content:remove(1) end
+      nxt.caption.long = pandoc.Blocks({ pandoc.Plain(content) })
+      out:insert(nxt)
+      i = i + 2
+    elseif b.t == "Table" and nxt and nxt.t == "Para" and #b.caption.long == 0
+        and stringify(nxt.content):sub(1, 2) == ": " then
+      local content = nxt.content:clone()
+      content[1] = pandoc.Str(content[1].text:sub(2))
+      if content[1].text == "" then content:remove(1) end
+      while content[1] and content[1].t == "Space" do content:remove(1) end
+      b.caption.long = pandoc.Blocks({ pandoc.Plain(content) })
+      out:insert(b)
+      i = i + 2
+    else
+      out:insert(b)
+      i = i + 1
+    end
+  end
+  return out
+end
+
+local function internal_references(doc)
+  local number = {}
+  local counts = { fig = 0, tab = 0, sec = 0 }
+  local function note(id, kind)
+    if id ~= "" and not number[id] then
+      counts[kind] = counts[kind] + 1
+      number[id] = counts[kind]
+    end
+  end
+  doc:walk({
+    Figure = function(f) note(f.identifier, "fig") end,
+    Table = function(t) note(t.identifier, "tab") end,
+    Header = function(h) note(h.identifier, "sec") end,
+  })
+  return doc:walk({
+    Cite = function(cite)
+      for _, c in ipairs(cite.citations) do
+        if not number[c.id] then return nil end
+      end
+      local out = pandoc.Inlines({})
+      for n, c in ipairs(cite.citations) do
+        if n > 1 then out:insert(pandoc.Str(", ")) end
+        out:insert(pandoc.Link(tostring(number[c.id]), "#" .. c.id))
+      end
+      return out
+    end,
+  })
+end
+
+function Pandoc(doc)
+  doc = doc:walk({ Inlines = bracket_citations, Blocks = table_captions })
+  doc = internal_references(doc)
+  local meta = doc.meta
+  if meta.references or meta.bibliography then
+    return doc
+  end
+  local number = {}
+  local count = 0
+  doc:walk({
+    Span = function(span)
+      if span.identifier:sub(1, 4) == "ref-" and not number[span.identifier] then
+        count = count + 1
+        number[span.identifier] = count
+      end
+    end,
+  })
+  return doc:walk({
+    Cite = function(cite)
+      local out = pandoc.Inlines({ pandoc.Str("[") })
+      for n, c in ipairs(cite.citations) do
+        if n > 1 then out:insert(pandoc.Str(", ")) end
+        local target = "ref-" .. c.id
+        local label = number[target] and tostring(number[target]) or c.id
+        out:insert(pandoc.Link(label, "#" .. target))
+      end
+      out:insert(pandoc.Str("]"))
+      return out
+    end,
+  })
+end
