@@ -68,7 +68,7 @@ def _import_models() -> None:
 def _init_login(login_manager) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from .accounts.models import User
+    from .accounts.services import load_session_user
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to continue.")
@@ -76,12 +76,8 @@ def _init_login(login_manager) -> None:
 
     @login_manager.user_loader
     def _load_user(user_id: str):
-        from .extensions import db
-
-        try:
-            return db.session.get(User, int(user_id))
-        except ValueError:
-            return None
+        # None once the account is deactivated or its password changed (see User.get_id).
+        return load_session_user(user_id)
 
 
 def _configure(app: Flask, test_config: dict | None) -> None:

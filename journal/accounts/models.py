@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..models_base import UTCDateTime, utcnow
 from ..provinces import BoardMembership, BoardRole
+from .passwords import fingerprint
 
 
 class GlobalRole(enum.StrEnum):
@@ -48,6 +49,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    def get_id(self) -> str:  # Flask-Login: what sessions and remember cookies carry
+        """``<id>:<password fingerprint>``: changing the password ends every session."""
+        return f"{self.id}:{fingerprint(self.password_hash)}"
 
     @property
     def email_confirmed(self) -> bool:

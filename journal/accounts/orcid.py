@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import re
 
-_PATTERN = re.compile(r"^(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])$")
+_PATTERN = re.compile(r"^([0-9]{4})-?([0-9]{4})-?([0-9]{4})-?([0-9]{3}[0-9X])$")
 PREFIXES = ("https://orcid.org/", "http://orcid.org/", "orcid.org/")
+
+
+class MalformedOrcid(ValueError):
+    """Not four groups of four characters (digits, the last one may be X)."""
+
+
+class OrcidCheckDigitError(ValueError):
+    """Well formed, but the last character does not match the other fifteen."""
 
 
 def check_digit(base_digits: str) -> str:
@@ -17,7 +25,10 @@ def check_digit(base_digits: str) -> str:
 
 
 def normalize_orcid(value: str | None) -> str | None:
-    """Return ``https://orcid.org/XXXX-XXXX-XXXX-XXXX``; None for empty; ValueError if invalid."""
+    """Return ``https://orcid.org/XXXX-XXXX-XXXX-XXXX``; None for empty.
+
+    Raises ``MalformedOrcid`` or ``OrcidCheckDigitError`` (both ValueError) if invalid.
+    """
     value = (value or "").strip()
     if not value:
         return None
@@ -27,8 +38,8 @@ def normalize_orcid(value: str | None) -> str | None:
             break
     match = _PATTERN.match(value.upper())
     if not match:
-        raise ValueError("malformed ORCID iD")
+        raise MalformedOrcid("malformed ORCID iD")
     digits = "".join(match.groups())
     if check_digit(digits[:15]) != digits[15]:
-        raise ValueError("ORCID iD check digit does not match")
+        raise OrcidCheckDigitError("ORCID iD check digit does not match")
     return "https://orcid.org/" + "-".join(match.groups())

@@ -1,6 +1,8 @@
 """Argon2id password hashing at OWASP's recommended parameters
 (m = 19 MiB, t = 2, p = 1; the Password Storage Cheat Sheet's first option)."""
 
+import hashlib
+
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -34,3 +36,9 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
 
 def needs_rehash(stored_hash: str) -> bool:
     return hasher.check_needs_rehash(stored_hash)
+
+
+def fingerprint(stored_hash: str | None) -> str:
+    """A short digest of the stored hash: it changes whenever the password does, so
+    sessions and reset links that carry it die with the old password."""
+    return hashlib.sha256((stored_hash or "").encode()).hexdigest()[:16]

@@ -1,17 +1,30 @@
-"""Account services: create users, roles, passwords, locale. Views, CLI and tests call
-these; none of them reads the request."""
+"""Account services: create users, roles, passwords, locale, registration, e-mail
+confirmation, password reset, profile. Views, CLI and tests call these; none of them reads
+the request."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
 
 from ..errors import JournalError
 from ..extensions import db
+from ..mail import deliver_after_commit, external_url, queue_mail
 from ..models_base import utcnow
+from ..provinces import Province
 from ..signals import profile_changed
+from . import tokens
 from .models import GlobalRole, User, UserRole
-from .passwords import hash_password, needs_rehash, verify_password
+from .orcid import MalformedOrcid, normalize_orcid
+from .passwords import fingerprint, hash_password, needs_rehash, verify_password
+
+PASSWORD_MIN_LENGTH = 10
+PASSWORD_MAX_LENGTH = 256
+LOCALES = ("vi", "en")
 
 
 class AccountError(JournalError):
@@ -21,6 +34,14 @@ class AccountError(JournalError):
 class DuplicateEmail(AccountError):
     status = 409
     default_message = _l("An account with this e-mail address already exists.")
+
+
+class WeakPassword(AccountError):
+    pass
+
+
+class InvalidProfile(AccountError):
+    default_message = _l("The profile could not be saved: check the fields.")
 
 
 def normalize_email(email: str) -> str:
@@ -106,3 +127,237 @@ def set_locale(user: User, locale: str) -> None:
         user.locale = locale
         db.session.commit()
         profile_changed.send(user)
+
+
+# --- who may do what ---------------------------------------------------------------------
+
+
+def can_submit(user) -> bool:
+    """Only signed-in, active accounts with a confirmed e-mail address submit manuscripts."""
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active and user.email_confirmed
+    )
+
+
+def load_session_user(user_id: str) -> User | None:
+    """The user a session or remember cookie names, if it is still valid: the account is
+    active and its password has not changed since (see ``User.get_id``)."""
+    raw_id, _, password_print = str(user_id).partition(":")
+    try:
+        user = db.session.get(User, int(raw_id))
+    except ValueError:
+        return None
+    if user is None or not user.active or password_print != fingerprint(user.password_hash):
+        return None
+    return user
+
+
+# --- registration and e-mail confirmation ------------------------------------------------
+
+
+def check_password_strength(password: str) -> None:
+    if len(password or "") < PASSWORD_MIN_LENGTH:
+        raise WeakPassword(
+            _l("The password must have at least %(n)d characters.", n=PASSWORD_MIN_LENGTH)
+        )
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise WeakPassword(
+            _l("The password must have at most %(n)d characters.", n=PASSWORD_MAX_LENGTH)
+        )
+
+
+def _validity(config_key: str) -> timedelta:
+    return timedelta(seconds=current_app.config[config_key])
+
+
+def confirmation_token(user: User) -> str:
+    return tokens.make_token(tokens.CONFIRM_SALT, {"u": user.id, "e": user.email})
+
+
+def _queue_confirmation(user: User) -> None:
+    queue_mail(
+        user,
+        "confirm_email",
+        user=user,
+        link=external_url("accounts.confirm", token=confirmation_token(user)),
+        valid_for=_validity("CONFIRM_TOKEN_MAX_AGE"),
+    )
+
+
+def register_user(
+    email: str, password: str, full_name: str, *, affiliation: str = "", locale: str = "vi"
+) -> User:
+    """A new unconfirmed account and the confirmation e-mail for it."""
+    check_password_strength(password)
+    if not full_name.strip():
+        raise InvalidProfile(_l("Enter your full name."))
+    try:
+        user = create_user(
+            email,
+            password,
+            full_name,
+            affiliation=affiliation,
+            locale=locale if locale in LOCALES else "vi",
+            commit=False,
+        )
+        _queue_confirmation(user)
+        db.session.commit()
+    except IntegrityError:  # the same address registered at the same moment
+        db.session.rollback()
+        raise DuplicateEmail() from None
+    deliver_after_commit()
+    return user
+
+
+def resend_confirmation(email: str) -> None:
+    """Send a new confirmation link if ``email`` belongs to an active, unconfirmed account.
+    Says nothing either way: callers answer the same for every address."""
+    user = user_by_email(email)
+    if user is None or not user.active or user.email_confirmed:
+        return
+    _queue_confirmation(user)
+    db.session.commit()
+    deliver_after_commit()
+
+
+def confirm_email(token: str) -> User:
+    payload = tokens.read_token(
+        tokens.CONFIRM_SALT,
+        token,
+        current_app.config["CONFIRM_TOKEN_MAX_AGE"],
+        {"u": int, "e": str},
+    )
+    user = db.session.get(User, payload["u"])
+    if user is None or user.email != payload["e"]:
+        raise tokens.InvalidToken()
+    if user.email_confirmed:
+        raise tokens.TokenUsed(
+            _l("This confirmation link has already been used: your e-mail address is confirmed.")
+        )
+    user.email_confirmed_at = utcnow()
+    db.session.commit()
+    return user
+
+
+# --- password reset ----------------------------------------------------------------------
+
+
+def reset_token(user: User) -> str:
+    return tokens.make_token(
+        tokens.RESET_SALT, {"u": user.id, "p": fingerprint(user.password_hash)}
+    )
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if ``email`` belongs to an active account. Says nothing either way:
+    the caller answers the same for known and unknown addresses."""
+    user = user_by_email(email)
+    if user is None or not user.active:
+        return
+    queue_mail(
+        user,
+        "reset_password",
+        user=user,
+        link=external_url("accounts.reset_password", token=reset_token(user)),
+        valid_for=_validity("RESET_TOKEN_MAX_AGE"),
+    )
+    db.session.commit()
+    deliver_after_commit()
+
+
+def check_reset_token(token: str) -> User:
+    """The account a reset link is for, if the link is still good."""
+    payload = tokens.read_token(
+        tokens.RESET_SALT,
+        token,
+        current_app.config["RESET_TOKEN_MAX_AGE"],
+        {"u": int, "p": str},
+    )
+    user = db.session.get(User, payload["u"])
+    if user is None or not user.active:
+        raise tokens.InvalidToken()
+    if payload["p"] != fingerprint(user.password_hash):
+        raise tokens.TokenUsed(
+            _l("This link has already been used, or the password was changed since it was sent.")
+        )
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password through a reset link; the link (and every session) dies with the
+    old password. Following the link proves the address, so it is confirmed too."""
+    user = check_reset_token(token)
+    check_password_strength(new_password)
+    old_hash = user.password_hash
+    values = {"password_hash": hash_password(new_password)}
+    if not user.email_confirmed:
+        values["email_confirmed_at"] = utcnow()
+    changed = db.session.execute(
+        update(User)
+        .where(User.id == user.id, _same_hash(old_hash))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed:  # another request used the link first
+        db.session.rollback()
+        raise tokens.TokenUsed()
+    db.session.refresh(user)
+    queue_mail(user, "password_changed", user=user, link=external_url("accounts.forgot_password"))
+    db.session.commit()
+    deliver_after_commit()
+    return user
+
+
+def _same_hash(old_hash: str | None):
+    return User.password_hash.is_(None) if old_hash is None else User.password_hash == old_hash
+
+
+# --- profile -----------------------------------------------------------------------------
+
+
+def normalize_expertise(text: str) -> str:
+    """Comma-separated keywords, trimmed, without empties or repeats (case-insensitive)."""
+    seen: dict[str, str] = {}
+    for keyword in (text or "").split(","):
+        keyword = " ".join(keyword.split())
+        if keyword and keyword.casefold() not in seen:
+            seen[keyword.casefold()] = keyword
+    return ", ".join(seen.values())
+
+
+def update_profile(
+    user: User,
+    *,
+    full_name: str,
+    affiliation: str = "",
+    orcid: str | None = None,
+    province_id: int | None = None,
+    expertise: str = "",
+    locale: str = "vi",
+) -> User:
+    """Save the user's own profile (the e-mail address is not changed here)."""
+    full_name = " ".join(full_name.split())
+    if not full_name:
+        raise InvalidProfile(_l("Enter your full name."))
+    try:
+        orcid = normalize_orcid(orcid)
+    except MalformedOrcid:
+        raise InvalidProfile(_l("The ORCID iD is malformed.")) from None
+    except ValueError:
+        raise InvalidProfile(_l("The ORCID iD's check digit does not match.")) from None
+    province = None
+    if province_id is not None:
+        province = db.session.get(Province, province_id)
+        if province is None:
+            raise InvalidProfile(_l("Choose a province from the list."))
+    if locale not in LOCALES:
+        raise InvalidProfile(_l("Choose Vietnamese or English."))
+    user.full_name = full_name
+    user.affiliation = affiliation.strip()
+    user.orcid = orcid
+    user.province = province
+    user.expertise = normalize_expertise(expertise)
+    user.locale = locale
+    db.session.commit()
+    profile_changed.send(user)
+    return user
