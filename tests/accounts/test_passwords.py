@@ -1,0 +1,37 @@
+"""Stored hashes are Argon2id at (at least) OWASP's parameters."""
+
+from argon2 import Type, extract_parameters
+
+from journal.accounts import services
+from journal.accounts.passwords import fingerprint, verify_password
+
+
+def test_stored_hash_is_argon2id_at_owasp_parameters(app):
+    user = services.create_user("hash@example.org", "a long enough passphrase", "Băm")
+    stored = user.password_hash
+    assert stored.startswith("$argon2id$")
+    params = extract_parameters(stored)
+    assert params.type is Type.ID
+    assert params.memory_cost >= 19456
+    assert params.time_cost >= 2
+    assert params.parallelism >= 1
+    assert params.salt_len >= 16
+    assert "a long enough passphrase" not in stored
+
+
+def test_same_password_gets_different_salts(app):
+    one = services.create_user("one@example.org", "a long enough passphrase", "Một")
+    two = services.create_user("two@example.org", "a long enough passphrase", "Hai")
+    assert one.password_hash != two.password_hash
+    assert verify_password(one.password_hash, "a long enough passphrase")
+
+
+def test_accounts_without_a_password_never_verify():
+    assert not verify_password(None, "not a real password")
+    assert not verify_password("garbage", "anything")
+
+
+def test_fingerprint_follows_the_hash():
+    assert fingerprint("a") != fingerprint("b")
+    assert fingerprint(None) == fingerprint("")
+    assert len(fingerprint("a")) == 16
