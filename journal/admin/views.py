@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -127,7 +128,7 @@ def board(code):
                 _(
                     "%(name)s is on the board of %(province)s as %(role)s.",
                     name=membership.user.full_name,
-                    province=province.name_vi,
+                    province=province.name(str(get_locale())),
                     role=BOARD_ROLE_LABELS[membership.role],
                 ),
                 "success",

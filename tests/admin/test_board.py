@@ -39,7 +39,7 @@ def test_adding_by_email_is_idempotent(app, users):
     first = client.post("/admin/provinces/CT/board", data=data, follow_redirects=True)
     second = client.post("/admin/provinces/CT/board", data=data, follow_redirects=True)
 
-    message = "Trần Thị Bình is on the board of Cần Thơ as Province editor."
+    message = "Trần Thị Bình is on the board of Can Tho as Province editor."
     assert first.status_code == second.status_code == 200
     assert message in first.text
     assert message in second.text
