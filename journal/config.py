@@ -15,6 +15,10 @@ BASE_URL = "http://127.0.0.1:5000"
 # Host names accepted in requests; None = the host of BASE_URL plus localhost.
 TRUSTED_HOSTS = None
 
+# Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted
+# (rate limits count per client address, so behind a proxy this must be set).
+PROXIES = 0
+
 # None = SQLite file ``journal.sqlite3`` in the instance folder.
 DATABASE_URL = None
 # None = in-process jobs (a worker thread; inline when JOBS_INLINE). A URL = RQ workers.

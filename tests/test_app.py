@@ -59,3 +59,20 @@ def test_trusted_hosts_default_to_the_base_url_host(tmp_path):
     response = app.test_client().get("/", headers={"Host": "attacker.example"})
     assert response.status_code == 400
     assert "Yêu cầu không hợp lệ" in response.text and "Bad request" in response.text
+
+
+def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for(tmp_path):
+    from flask import request
+
+    app = create_app({"SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path), "PROXIES": 1})
+    app.add_url_rule("/whoami", "whoami", lambda: request.remote_addr)
+    response = app.test_client().get(
+        "/whoami", headers={"X-Forwarded-For": "203.0.113.9"}, environ_base={"REMOTE_ADDR": "10.0.0.1"}
+    )
+    assert response.text == "203.0.113.9"
+    direct = create_app({"SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path)})
+    direct.add_url_rule("/whoami", "whoami", lambda: request.remote_addr)
+    spoofed = direct.test_client().get(
+        "/whoami", headers={"X-Forwarded-For": "203.0.113.9"}, environ_base={"REMOTE_ADDR": "10.0.0.1"}
+    )
+    assert spoofed.text == "10.0.0.1"
