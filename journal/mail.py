@@ -50,10 +50,15 @@ class OutboxMessage(db.Model):
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for e-mails, from BASE_URL, never from the request's Host header."""
-    from flask import url_for
+    """An absolute link for e-mails, from BASE_URL, never from the request's Host header.
 
-    path = url_for(endpoint, _external=False, **values)
+    Works outside a request too (CLI commands, jobs)."""
+    from flask import has_request_context, url_for
+
+    if has_request_context():
+        path = url_for(endpoint, _external=False, **values)
+    else:
+        path = current_app.url_map.bind("localhost").build(endpoint, values)
     return current_app.config["BASE_URL"].rstrip("/") + path
 
 
