@@ -1,0 +1,58 @@
+"""Who may see and change a submission. Predicates answer; ``require_*`` raise.
+
+Authors see and edit their own submissions here; editors and reviewers are added with the
+review area.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from ..errors import NotFound, PermissionDenied, WorkflowError
+from ..workflow import EDITABLE_BY_AUTHOR, STAGE_LABELS, Stage
+
+
+class NotEditable(WorkflowError):
+    default_message = _l("This submission has been sent and can no longer be changed.")
+
+
+def _is_owner(user, submission) -> bool:
+    return (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and submission.owner_id == user.id
+    )
+
+
+def can_view(user, submission) -> bool:
+    return _is_owner(user, submission)
+
+
+def can_edit(user, submission) -> bool:
+    return _is_owner(user, submission) and Stage(submission.stage) in EDITABLE_BY_AUTHOR
+
+
+def require_view(user, submission) -> None:
+    """NotFound (not "forbidden"): other people's submissions are not enumerable."""
+    if not can_view(user, submission):
+        raise NotFound()
+
+
+def require_edit(user, submission) -> None:
+    require_view(user, submission)
+    if not _is_owner(user, submission):
+        raise PermissionDenied()
+    if not can_edit(user, submission):
+        raise NotEditable(
+            _l(
+                "This submission is “%(stage)s” and can no longer be changed.",
+                stage=STAGE_LABELS[Stage(submission.stage)],
+            )
+        )
+
+
+def can_start_submission(user) -> bool:
+    """The wizard needs an active account with a confirmed e-mail address."""
+    from ..accounts.services import can_submit
+
+    return can_submit(user)
