@@ -68,6 +68,7 @@ def _import_models() -> None:
     from . import events, mail, provinces  # noqa: F401
     from .accounts import models as _a  # noqa: F401
     from .funded_tasks import models as _f  # noqa: F401
+    from .publish import models as _p  # noqa: F401
     from .submissions import models as _s  # noqa: F401
 
 
