@@ -1,0 +1,25 @@
+"""editorial review: assignments, reviews, decisions, rounds
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-27 10:15:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+import journal.models_base
+
+
+# revision identifiers, used by Alembic.
+revision = '0003'
+down_revision = '0002'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
