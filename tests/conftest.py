@@ -17,7 +17,8 @@ from sqlalchemy import create_engine, text
 from journal import create_app
 from journal.extensions import db
 
-from .factories import make_board_member, make_user
+from .factories import make_board_member
+from .factories import make_user as _make_user
 
 class IsolatedClient(FlaskLoginClient):
     """Each request runs in its own application context, as in production (its own ``g``,
@@ -127,8 +128,15 @@ def runner(app):
 
 @pytest.fixture
 def users(app):
-    """One user per role (board members sit on Cần Thơ's board, except ``other_board``)."""
+    """One user per role (board members sit on Cần Thơ's board, except ``other_board``).
+
+    They have no password (hashing eight with Argon2 per test is slow): clients log in with
+    ``login(user)``; a test that logs in through the form sets a password itself."""
+    from functools import partial
+
     from journal.provinces import BoardRole
+
+    make_user = partial(_make_user, password=None)
 
     author = make_user("author@example.org", "Nguyễn Văn An", affiliation="Đại học Cần Thơ")
     other_author = make_user("other@example.org", "Trần Thị Bình")
