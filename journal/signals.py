@@ -12,3 +12,6 @@ submission_submitted = _signals.signal("submission-submitted")
 submission_withdrawn = _signals.signal("submission-withdrawn")
 submission_transitioned = _signals.signal("submission-transitioned")
 profile_changed = _signals.signal("profile-changed")
+# Sent after the commit with the Article as sender (journal/publish/issues.py).
+article_published = _signals.signal("article-published")
+article_unpublished = _signals.signal("article-unpublished")

@@ -56,6 +56,19 @@ def _is_owner(actor, submission) -> bool:
     return actor is not None and submission.owner_id == actor.id
 
 
+def _is_editor_in_chief(actor, submission) -> bool:
+    return actor is not None and getattr(actor, "is_editor_in_chief", False)
+
+
+def _is_publisher(actor, submission) -> bool:
+    """The editor-in-chief, or a province editor of the submission's province."""
+    if _is_editor_in_chief(actor, submission):
+        return True
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    return submission.province_id in actor.province_ids("province_editor")
+
+
 @dataclass(frozen=True)
 class Transition:
     from_stages: frozenset[Stage]
@@ -68,6 +81,17 @@ TRANSITIONS: dict[str, Transition] = {
     "submit": Transition(frozenset({Stage.DRAFT}), Stage.SUBMITTED, _is_owner, "submitted"),
     "withdraw": Transition(
         frozenset({Stage.DRAFT}) | UNDER_CONSIDERATION, Stage.WITHDRAWN, _is_owner, "withdrawn"
+    ),
+    # Publishing (journal/publish/issues.py). An unpublished article keeps the stage
+    # "published": its page becomes a tombstone, its DOI stays.
+    "schedule": Transition(
+        frozenset({Stage.PRODUCTION}), Stage.SCHEDULED, _is_publisher, "scheduled"
+    ),
+    "publish": Transition(
+        frozenset({Stage.PRODUCTION, Stage.SCHEDULED}), Stage.PUBLISHED, _is_publisher, "published"
+    ),
+    "unpublish": Transition(
+        frozenset({Stage.PUBLISHED}), Stage.PUBLISHED, _is_editor_in_chief, "unpublished"
     ),
 }
 
