@@ -82,6 +82,10 @@ TRANSITIONS: dict[str, Transition] = {
     "withdraw": Transition(
         frozenset({Stage.DRAFT}) | UNDER_CONSIDERATION, Stage.WITHDRAWN, _is_owner, "withdrawn"
     ),
+    # Production (journal/publish/production.py): typesetting runs, galley approval.
+    "send_to_production": Transition(
+        frozenset({Stage.ACCEPTED}), Stage.PRODUCTION, _is_publisher, "sent_to_production"
+    ),
     # Publishing (journal/publish/issues.py). An unpublished article keeps the stage
     # "published": its page becomes a tombstone, its DOI stays.
     "schedule": Transition(
