@@ -50,6 +50,9 @@ UNDER_CONSIDERATION = frozenset(
     {Stage.SUBMITTED, Stage.IN_REVIEW, Stage.REVISIONS_REQUESTED}
 )
 FINISHED = frozenset({Stage.REJECTED, Stage.PUBLISHED, Stage.WITHDRAWN})
+# Editorial review: waiting for the handling editor (to send, or to decide).
+AWAITING_EDITOR = frozenset({Stage.SUBMITTED, Stage.IN_REVIEW})
+DECIDED = frozenset({Stage.ACCEPTED, Stage.REJECTED})
 
 
 def _is_owner(actor, submission) -> bool:
@@ -69,6 +72,13 @@ def _is_publisher(actor, submission) -> bool:
     return submission.province_id in actor.province_ids("province_editor")
 
 
+def _handles(actor, submission) -> bool:
+    """The submission's handling editor, or the editor-in-chief; never one of its authors."""
+    from .review.permissions import handles_submission
+
+    return handles_submission(actor, submission)
+
+
 @dataclass(frozen=True)
 class Transition:
     from_stages: frozenset[Stage]
@@ -81,6 +91,23 @@ TRANSITIONS: dict[str, Transition] = {
     "submit": Transition(frozenset({Stage.DRAFT}), Stage.SUBMITTED, _is_owner, "submitted"),
     "withdraw": Transition(
         frozenset({Stage.DRAFT}) | UNDER_CONSIDERATION, Stage.WITHDRAWN, _is_owner, "withdrawn"
+    ),
+    # Editorial review (journal/review/services.py). Withdrawing stays the author's.
+    "send_to_review": Transition(
+        frozenset({Stage.SUBMITTED}), Stage.IN_REVIEW, _handles, "sent_to_review"
+    ),
+    "desk_reject": Transition(frozenset({Stage.SUBMITTED}), Stage.REJECTED, _handles, "decided"),
+    "accept": Transition(frozenset({Stage.IN_REVIEW}), Stage.ACCEPTED, _handles, "decided"),
+    "request_minor_revisions": Transition(
+        frozenset({Stage.IN_REVIEW}), Stage.REVISIONS_REQUESTED, _handles, "decided"
+    ),
+    "request_major_revisions": Transition(
+        frozenset({Stage.IN_REVIEW}), Stage.REVISIONS_REQUESTED, _handles, "decided"
+    ),
+    "reject": Transition(frozenset({Stage.IN_REVIEW}), Stage.REJECTED, _handles, "decided"),
+    # The next round: the revised manuscript goes back to the handling editor.
+    "resubmit": Transition(
+        frozenset({Stage.REVISIONS_REQUESTED}), Stage.SUBMITTED, _is_owner, "resubmitted"
     ),
     # Production (journal/publish/production.py): typesetting runs, galley approval.
     "send_to_production": Transition(
@@ -108,11 +135,9 @@ def allowed_actions(actor, submission) -> list[str]:
     ]
 
 
-def transition(submission, action: str, actor, note: str = ""):
-    """Move ``submission`` by ``action``. Flushes nothing and commits nothing.
-
-    Returns the signal name the caller sends after its commit.
-    """
+def check_transition(submission, action: str, actor) -> Transition:
+    """Raise what ``transition`` would raise, without changing anything (services check
+    before expensive work)."""
     t = TRANSITIONS.get(action)
     if t is None:
         raise WorkflowError(_l("Unknown action."))
@@ -126,6 +151,16 @@ def transition(submission, action: str, actor, note: str = ""):
                 stage=STAGE_LABELS[current],
             )
         )
+    return t
+
+
+def transition(submission, action: str, actor, note: str = ""):
+    """Move ``submission`` by ``action``. Flushes nothing and commits nothing.
+
+    Returns the signal name the caller sends after its commit.
+    """
+    t = check_transition(submission, action, actor)
+    current = Stage(submission.stage)
     if t.to_stage == Stage.SUBMITTED and submission.submitted_at is None:
         submission.submitted_at = utcnow()
     submission.stage = t.to_stage.value
