@@ -116,9 +116,16 @@ def _one_transaction(service):
     return wrapper
 
 
+# The same guarantee for the services of other areas (review, production).
+one_transaction = _one_transaction
+
+
 def _touch(submission: Submission) -> None:
     """Every change bumps the submission's row, hence its version (optimistic lock)."""
     submission.updated_at = utcnow()
+
+
+touch = _touch
 
 
 def _check_length(value: str, maximum: int, message) -> str:
@@ -405,6 +412,32 @@ def zip_limits() -> ZipLimits:
     )
 
 
+def check_upload(
+    stream: BinaryIO, filename: str | None, sniff, max_bytes: int | None = None
+) -> tuple[str, str]:
+    """The clean display name and the media type of an upload, checked by its content
+    with ``sniff`` (``sniff_manuscript``, ``sniff_supplementary`` …) and its size. Raises
+    InvalidUpload or TooLarge; leaves ``stream`` at its start."""
+    name = clean_filename(filename)
+    max_bytes = max_bytes or current_app.config["UPLOAD_MAX_BYTES"]
+    stream.seek(0, os.SEEK_END)
+    if stream.tell() > max_bytes:
+        raise TooLarge(_too_large_message(max_bytes))
+    stream.seek(0)
+    media_type = sniff(stream, name, zip_limits())
+    stream.seek(0)
+    return name, media_type
+
+
+def store_upload(stream: BinaryIO, max_bytes: int | None = None):
+    """Put a checked upload into the file store; returns its StoredBlob."""
+    max_bytes = max_bytes or current_app.config["UPLOAD_MAX_BYTES"]
+    try:
+        return file_store().put(stream, max_bytes=max_bytes)
+    except StoredTooLarge:
+        raise TooLarge(_too_large_message(max_bytes)) from None
+
+
 @_one_transaction
 def upload_file(
     submission: Submission, actor, *, kind: str, stream: BinaryIO, filename: str | None
@@ -418,19 +451,9 @@ def upload_file(
     require_edit(actor, submission)
     if kind not in UPLOAD_KINDS:
         raise InvalidUpload(_l("Unknown kind of file."))
-    name = clean_filename(filename)
-    max_bytes = current_app.config["UPLOAD_MAX_BYTES"]
-    stream.seek(0, os.SEEK_END)
-    if stream.tell() > max_bytes:
-        raise TooLarge(_too_large_message(max_bytes))
-    stream.seek(0)
     sniff = sniff_manuscript if kind == "manuscript" else sniff_supplementary
-    media_type = sniff(stream, name, zip_limits())
-    stream.seek(0)
-    try:
-        blob = file_store().put(stream, max_bytes=max_bytes)
-    except StoredTooLarge:
-        raise TooLarge(_too_large_message(max_bytes)) from None
+    name, media_type = check_upload(stream, filename, sniff)
+    blob = store_upload(stream)
     record = SubmissionFile(
         kind=kind,
         round=submission.round,
