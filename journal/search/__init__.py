@@ -1,0 +1,48 @@
+"""Full-text search of published articles: Vietnamese-aware, behind a small engine boundary.
+
+Callers use :class:`SearchEngine` (index, remove, search, rebuild, status) with
+:class:`SearchDocument` and :class:`SearchRequest`; :func:`open_engine` returns the
+configured engine (whoosh, stored in a directory).
+"""
+
+from __future__ import annotations
+
+import os
+
+from .documents import SearchDocument
+from .engine import (
+    FACETS,
+    FacetValue,
+    Hit,
+    IndexBusyError,
+    IndexStatus,
+    IndexUnavailableError,
+    Notice,
+    SearchEngine,
+    SearchIndexError,
+    SearchRequest,
+    SearchResults,
+)
+
+__all__ = [
+    "FACETS",
+    "FacetValue",
+    "Hit",
+    "IndexBusyError",
+    "IndexStatus",
+    "IndexUnavailableError",
+    "Notice",
+    "SearchDocument",
+    "SearchEngine",
+    "SearchIndexError",
+    "SearchRequest",
+    "SearchResults",
+    "open_engine",
+]
+
+
+def open_engine(directory: str | os.PathLike, **options) -> SearchEngine:
+    """The whoosh engine storing its index under ``directory`` (created when first written)."""
+    from .whoosh_backend import WhooshEngine
+
+    return WhooshEngine(directory, **options)

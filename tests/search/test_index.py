@@ -1,0 +1,261 @@
+"""Writing the index: single writer, rebuild with an atomic swap, missing or corrupt index."""
+
+import dataclasses
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from journal.search import (
+    IndexBusyError,
+    IndexStatus,
+    IndexUnavailableError,
+    SearchDocument,
+    SearchEngine,
+    SearchRequest,
+    open_engine,
+)
+from journal.search.whoosh_backend import _block_ids
+
+from .corpus import BY_ID, CORPUS
+
+
+def ids(results):
+    return [hit.id for hit in results.hits]
+
+
+def test_whoosh_engine_is_a_search_engine(fresh_engine):
+    assert isinstance(fresh_engine, SearchEngine)
+
+
+def test_index_replaces_by_id_and_remove_deletes(fresh_engine):
+    assert fresh_engine.count() == len(CORPUS)
+    changed = dataclasses.replace(BY_ID["a6"], title_vi="Cải tạo đất phèn trồng thanh long")
+    fresh_engine.index([changed])
+    assert fresh_engine.count() == len(CORPUS)
+    assert ids(fresh_engine.search("thanh long")) == ["a6"]
+    assert ids(fresh_engine.search("title:khóm")) == []
+    fresh_engine.remove(["a6", "no-such-id"])
+    assert fresh_engine.count() == len(CORPUS) - 1
+    assert ids(fresh_engine.search("đất phèn")) == []
+    # facet counts follow deletions
+    provinces = {v.value: v.count for v in fresh_engine.search("mekong").facets["province"]}
+    assert "HG" not in provinces
+
+
+def test_index_accepts_dicts(tmp_path):
+    eng = open_engine(tmp_path / "s")
+    assert eng.status() is IndexStatus.MISSING
+    eng.index([{"id": 7, "title_vi": "Cá kèo", "keywords_vi": ["cá kèo"]}])
+    assert eng.status() is IndexStatus.OK
+    assert ids(eng.search("ca keo")) == ["7"]
+    with pytest.raises(ValueError, match="unknown search document fields"):
+        eng.index([{"id": 8, "titel": "typo"}])
+    eng.close()
+
+
+def test_concurrent_writers_take_turns(fresh_engine):
+    errors = []
+
+    def write(n):
+        try:
+            for i in range(5):
+                fresh_engine.index([SearchDocument(f"t{n}-{i}", title_vi=f"bài thử số{n}x{i}")])
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert fresh_engine.count() == len(CORPUS) + 20
+
+
+def test_writer_waits_for_the_lock_then_gives_up(fresh_engine):
+    from whoosh import index as whoosh_index
+
+    ix = whoosh_index.open_dir(str(fresh_engine.current_path()))
+    held = ix.writer()  # another process's writer, as far as the engine can tell
+    fresh_engine.write_timeout = 0.3
+    started = time.monotonic()
+    with pytest.raises(IndexBusyError):
+        fresh_engine.index([SearchDocument("late", title_vi="muộn")])
+    assert time.monotonic() - started >= 0.3
+    # released within the timeout: the write goes through
+    fresh_engine.write_timeout = 5.0
+    threading.Timer(0.2, held.cancel).start()
+    fresh_engine.index([SearchDocument("late", title_vi="muộn")])
+    assert ids(fresh_engine.search("muộn")) == ["late"]
+    ix.close()
+
+
+def test_rebuild_swaps_atomically_while_searching(fresh_engine):
+    root = fresh_engine.root
+    before = fresh_engine.current_path()
+    stop = threading.Event()
+    answers, problems = [], []
+
+    def search_loop():
+        while not stop.is_set():
+            results = fresh_engine.search(SearchRequest("lúa chịu mặn", page_size=50))
+            if results.error or "a1" not in ids(results):
+                problems.append((results.error, ids(results)))
+            answers.append(results.total)
+
+    # two threads, so one of them may switch to the new index while the other is searching
+    searchers = [threading.Thread(target=search_loop) for _ in range(2)]
+    for thread in searchers:
+        thread.start()
+    try:
+        time.sleep(0.05)
+        extra = [SearchDocument(f"x{i}", title_vi=f"lúa chịu mặn thêm {i}") for i in range(30)]
+
+        def slow_docs():
+            for doc in [*CORPUS, *extra]:
+                time.sleep(0.005)  # searches run meanwhile
+                yield doc
+
+        fresh_engine.rebuild(slow_docs())
+        time.sleep(0.1)
+    finally:
+        stop.set()
+        for thread in searchers:
+            thread.join()
+    assert problems == []
+    assert len(answers) > 10
+    assert answers[0] == 1 and answers[-1] == 31  # old index before, new one after the swap
+    after = fresh_engine.current_path()
+    assert after != before and after.parent == root
+    assert os.path.islink(root / "current")
+    # the previous generation is kept for readers in other processes; older ones go
+    assert before.exists()
+
+
+def test_writes_during_a_rebuild_are_not_lost(fresh_engine):
+    started = threading.Event()
+
+    def docs():
+        yield CORPUS[0]
+        started.set()
+        time.sleep(0.3)
+        yield from CORPUS[1:]
+
+    rebuild = threading.Thread(target=fresh_engine.rebuild, args=(docs(),))
+    rebuild.start()
+    started.wait(5)
+    fresh_engine.index([SearchDocument("during", title_vi="viết trong lúc dựng lại")])
+    fresh_engine.remove(["a9"])
+    rebuild.join()
+    assert ids(fresh_engine.search("dựng lại")) == ["during"]
+    assert ids(fresh_engine.search("sầu riêng")) == []
+    assert fresh_engine.count() == len(CORPUS)
+
+
+def test_failed_rebuild_keeps_the_current_index(fresh_engine):
+    before = fresh_engine.current_path()
+
+    def broken():
+        yield CORPUS[0]
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        fresh_engine.rebuild(broken())
+    assert fresh_engine.current_path() == before
+    assert fresh_engine.count() == len(CORPUS)
+    assert sorted(p.name for p in fresh_engine.root.glob("index-*")) == [before.name]
+
+
+def test_old_generations_are_removed(fresh_engine, monkeypatch):
+    from journal.search import whoosh_backend
+
+    monkeypatch.setattr(whoosh_backend, "STALE_BUILD_SECONDS", 0)
+    first = fresh_engine.current_path()
+    fresh_engine.rebuild(CORPUS)
+    second = fresh_engine.current_path()
+    fresh_engine.rebuild(CORPUS)
+    remaining = {p.name for p in fresh_engine.root.glob("index-*")}
+    assert remaining == {second.name, fresh_engine.current_path().name}
+    assert first.name not in remaining
+
+
+def test_missing_index(tmp_path):
+    eng = open_engine(tmp_path / "nothing")
+    assert eng.status() is IndexStatus.MISSING
+    results = eng.search("lúa")
+    assert results.error == "index_unavailable"
+    assert results.hits == [] and results.total == 0
+    assert eng.count() == 0
+    eng.rebuild(CORPUS[:3])
+    assert eng.status() is IndexStatus.OK
+    assert ids(eng.search("lúa chịu mặn")) == ["a1"]
+    eng.close()
+
+
+def test_dangling_link_is_missing_and_writes_refuse(fresh_engine):
+    import shutil
+
+    shutil.rmtree(fresh_engine.current_path())
+    assert fresh_engine.status() is IndexStatus.MISSING
+    assert fresh_engine.search("lúa").error == "index_unavailable"
+    with pytest.raises(IndexUnavailableError):
+        fresh_engine.index([SearchDocument("n", title_vi="mới")])
+    fresh_engine.rebuild(CORPUS)
+    assert fresh_engine.status() is IndexStatus.OK
+
+
+def _corrupt(path: Path, pattern: str, where: float) -> None:
+    files = sorted(path.glob(pattern))
+    assert files, pattern
+    for f in files:
+        size = f.stat().st_size
+        with open(f, "r+b") as fh:
+            fh.seek(int(size * where))
+            fh.write(b"\xff" * max(64, size // 4))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "where"),
+    [("_MAIN_*.toc", 0.0), ("_MAIN_*.toc", 0.5), ("*.seg", 0.0), ("*.seg", 0.4), ("*.seg", 0.8)],
+)
+def test_corrupt_index_is_detected(fresh_engine, pattern, where):
+    assert fresh_engine.check() is IndexStatus.OK
+    fresh_engine.close()
+    _corrupt(fresh_engine.current_path(), pattern, where)
+    assert fresh_engine.check() is IndexStatus.CORRUPT
+    results = fresh_engine.search("lúa chịu mặn")
+    assert results.error == "index_unavailable"
+    assert results.hits == []
+    # the caller rebuilds, and search answers again
+    fresh_engine.rebuild(CORPUS)
+    assert fresh_engine.check() is IndexStatus.OK
+    assert ids(fresh_engine.search("lúa chịu mặn")) == ["a1"]
+
+
+def test_truncated_toc_is_corrupt(fresh_engine):
+    fresh_engine.close()
+    for f in fresh_engine.current_path().glob("_MAIN_*.toc"):
+        f.write_bytes(b"")
+    assert fresh_engine.status() is IndexStatus.CORRUPT
+    assert fresh_engine.search("lúa").error == "index_unavailable"
+    with pytest.raises(IndexUnavailableError):
+        fresh_engine.index([SearchDocument("n", title_vi="mới")])
+
+
+def test_block_reader_matches_whoosh(fresh_engine):
+    """The fast postings reader agrees with whoosh's own iteration."""
+    from whoosh import index as whoosh_index
+
+    ix = whoosh_index.open_dir(str(fresh_engine.current_path()))
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        for term in ("mekong", "lua", "ca"):
+            fast = _block_ids(reader.postings("text_en" if term == "mekong" else "text_f", term))
+            slow = list(
+                reader.postings("text_en" if term == "mekong" else "text_f", term).all_ids()
+            )
+            assert fast is not None and fast == slow and slow
+    ix.close()
