@@ -69,6 +69,7 @@ def _import_models() -> None:
     from .accounts import models as _a  # noqa: F401
     from .funded_tasks import models as _f  # noqa: F401
     from .publish import models as _p  # noqa: F401
+    from .publish import records as _pr  # noqa: F401
     from .review import models as _r  # noqa: F401
     from .submissions import models as _s  # noqa: F401
 

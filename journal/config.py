@@ -63,3 +63,32 @@ JOURNAL_PUBLISHER = "Sở Khoa học và Công nghệ thành phố Cần Thơ"
 
 BABEL_DEFAULT_LOCALE = "vi"
 LANGUAGES = ["vi", "en"]
+
+# Publishing. ISSNs as printed (NNNN-NNNC); either may be None.
+ISSN_PRINT = None
+ISSN_ONLINE = None
+JOURNAL_ABBREV_TITLE = "Mekong Delta J. Sci. Technol."
+# DOIs are assigned when an article is scheduled (or published online first):
+# DOI_PREFIX + "/" + DOI_SUFFIX_TEMPLATE, where the template may use {year} (the year of
+# assignment) and {submission} (the submission's number, unique). Never reused or changed.
+DOI_PREFIX = "10.99999"
+DOI_SUFFIX_TEMPLATE = "mdj.{year}.{submission:05d}"
+# Crossref deposits. CROSSREF_LOGIN unset: nothing is sent (export still works).
+CROSSREF_DEPOSIT_URL = "https://test.crossref.org/servlet/deposit"
+CROSSREF_LOGIN = None
+CROSSREF_PASSWORD = None
+CROSSREF_DEPOSITOR_NAME = "Tap san KH&CN DBSCL"
+CROSSREF_DEPOSITOR_EMAIL = "doi@mekongjournal.vn"
+CROSSREF_REGISTRANT = "Sở Khoa học và Công nghệ thành phố Cần Thơ"
+CROSSREF_TIMEOUT = 30
+# OAI-PMH. OAI_TOKEN_SECRET None: resumption tokens are signed with SECRET_KEY.
+OAI_REPOSITORY_NAME = "Mekong Delta Journal of Science and Technology"
+OAI_ADMIN_EMAIL = "oai@mekongjournal.vn"
+OAI_PAGE_SIZE = 100
+OAI_TOKEN_SECRET = None
+OAI_TOKEN_LIFETIME = 24 * 3600
+# Sites allowed to frame the provincial widget (/embed/province/<code>): CSP source
+# expressions, e.g. ["https://sokhcn.cantho.gov.vn", "https://*.angiang.gov.vn"].
+EMBED_FRAME_ANCESTORS = []
+# Entries per RSS/Atom feed.
+FEED_SIZE = 30
