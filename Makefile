@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile -q -d journal/translations
+	$(BIN)/pybabel -q compile -d journal/translations
 
 # Installs the Debian packages that are missing (as root, or through sudo).
 system-deps:
