@@ -52,6 +52,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(tasks_bp)
 
+    from .publish.embed import bp as embed_bp
+    from .publish.feeds import bp as feeds_bp
+    from .publish.sitemap import bp as sitemap_bp
+    from .publish.views import bp as publish_bp
+
+    for blueprint in (publish_bp, feeds_bp, embed_bp, sitemap_bp):
+        app.register_blueprint(blueprint)
+
     if app.config["PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -66,6 +66,8 @@ def select_locale() -> str:
 
 
 def _remember_language(response):
+    if g.get("cookieless"):  # feeds, API, OAI-PMH, the embedded widget: no cookies
+        return response
     wanted = request.args.get("lang")
     if wanted in ("vi", "en"):
         response.set_cookie(
@@ -90,7 +92,8 @@ def init_app(app: Flask) -> None:
         response = _remember_language(response)
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Frame-Options", "DENY")
+        if "frame-ancestors 'none'" in headers["Content-Security-Policy"]:
+            headers.setdefault("X-Frame-Options", "DENY")  # a page with its own list may be framed
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers["X-Content-Type-Options"] = "nosniff"
         headers["X-Request-ID"] = g.get("request_id", "-")
@@ -180,6 +183,6 @@ def error_page(status: int, message=None, http_error: HTTPException | None = Non
 
 @bp.get("/")
 def home():
-    from .provinces import all_provinces
+    from .publish.views import home_page
 
-    return render_template("home.html", provinces=all_provinces())
+    return home_page()
