@@ -52,6 +52,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(tasks_bp)
 
+    from .publish.production_views import bp as production_bp
+
+    app.register_blueprint(production_bp)
+
     from .publish.embed import bp as embed_bp
     from .publish.feeds import bp as feeds_bp
     from .publish.sitemap import bp as sitemap_bp

@@ -92,3 +92,13 @@ OAI_TOKEN_LIFETIME = 24 * 3600
 EMBED_FRAME_ANCESTORS = []
 # Entries per RSS/Atom feed.
 FEED_SIZE = 30
+
+# Typesetting (journal/publish/production.py). The JATS 1.3 Journal Publishing schema with
+# MathML 3; a relative path is taken from the project's folder.
+JATS_XSD = "../shared/schemas/jats/JATS-journalpublishing1-3-mathml3.xsd"
+# A typesetting run still queued or running after this many seconds is shown as stopped
+# (its worker was killed or restarted); the editor can start it again.
+TYPESET_STALE_AFTER = 15 * 60
+# The journal's id in the JATS journal-meta, and the publisher's place.
+JOURNAL_ID = "mdjst"
+JOURNAL_PUBLISHER_LOC = "Cần Thơ, Việt Nam"
