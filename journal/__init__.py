@@ -52,6 +52,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(tasks_bp)
 
+    from .review import init_app as init_review
+
+    init_review(app)
+
     from .publish.production_views import bp as production_bp
 
     app.register_blueprint(production_bp)

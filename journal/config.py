@@ -50,6 +50,25 @@ MAIL_MAX_ATTEMPTS = 8
 CONFIRM_TOKEN_MAX_AGE = 3 * 24 * 3600
 RESET_TOKEN_MAX_AGE = 2 * 3600
 
+# Editorial review (journal/review/). Days are counted from the invitation or the decision.
+# A decision after review needs this many completed reviews in the round (the
+# editor-in-chief may decide with fewer, giving a reason).
+REVIEW_MIN_COMPLETED = 2
+# Days a reviewer has to answer an invitation, and to send the review (default due date).
+REVIEW_RESPONSE_DAYS = 7
+REVIEW_DUE_DAYS = 21
+# A reminder this many days before the due date, another once it is overdue
+# (``journal reminders``, hourly from cron; each reminder is sent once).
+REVIEW_REMINDER_DAYS_BEFORE = 3
+# Days the handling editor has to send a new submission to review (or desk-reject it),
+# and the authors to send a revised manuscript: the due dates in the editorial queues.
+REVIEW_TRIAGE_DAYS = 14
+REVIEW_REVISION_DAYS = 60
+# Longest review comments and decision letters (characters), largest review attachment.
+REVIEW_COMMENT_MAX_CHARS = 20000
+REVIEW_LETTER_MAX_CHARS = 50000
+REVIEW_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
 # Rate limits (Flask-Limiter syntax) and their storage.
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_LOGIN = "10 per minute"

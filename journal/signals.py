@@ -12,6 +12,9 @@ submission_submitted = _signals.signal("submission-submitted")
 submission_withdrawn = _signals.signal("submission-withdrawn")
 submission_transitioned = _signals.signal("submission-transitioned")
 profile_changed = _signals.signal("profile-changed")
+# Editorial review (journal/review/services.py), sender the submission: a decision was
+# recorded (``decision`` = accept, minor_revisions, major_revisions, reject, desk_reject).
+submission_decided = _signals.signal("submission-decided")
 # Sent after the commit with the Article as sender (journal/publish/issues.py).
 article_published = _signals.signal("article-published")
 article_unpublished = _signals.signal("article-unpublished")

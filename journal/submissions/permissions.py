@@ -1,7 +1,8 @@
 """Who may see and change a submission. Predicates answer; ``require_*`` raise.
 
-Authors see and edit their own submissions here; editors and reviewers are added with the
-review area.
+Authors see and edit their own submissions here; editors see the submissions they may
+handle (``journal/review/permissions.py``). Reviewers never see this side: they get the
+anonymised copies through the review pages.
 """
 
 from __future__ import annotations
@@ -25,7 +26,30 @@ def _is_owner(user, submission) -> bool:
 
 
 def can_view(user, submission) -> bool:
-    return _is_owner(user, submission)
+    """The owner, and the editors who may see its editorial side (journal/review)."""
+    if _is_owner(user, submission):
+        return True
+    from ..review.permissions import can_view_editorial
+
+    return can_view_editorial(user, submission)
+
+
+def can_download_file(user, submission, record) -> bool:
+    """Editors download every file; the owner every file but a reviewer's attachment (the
+    review pages hand those out, scrubbed, once the decision is made)."""
+    if record.submission_id != submission.id or not can_view(user, submission):
+        return False
+    return not (_is_owner(user, submission) and record.kind == "review_attachment")
+
+
+def visible_events(user, submission, events: list) -> list:
+    """The history a viewer may read: editors everything; the owner the stage changes
+    only (the review steps name reviewers)."""
+    from ..review.permissions import can_view_editorial
+
+    if can_view_editorial(user, submission):
+        return events
+    return [e for e in events if e.to_stage is not None]
 
 
 def can_edit(user, submission) -> bool:

@@ -39,7 +39,13 @@ from .forms import (
     SubmitForm,
 )
 from .models import Submission, SubmissionAuthor, SubmissionFile
-from .permissions import can_start_submission, require_edit, require_view
+from .permissions import (
+    can_download_file,
+    can_start_submission,
+    require_edit,
+    require_view,
+    visible_events,
+)
 
 bp = Blueprint("submissions", __name__, url_prefix="/submissions")
 
@@ -155,7 +161,7 @@ def detail(submission_id: int):
     return render_template(
         "submissions/detail.html",
         submission=submission,
-        events=events_for(submission),
+        events=visible_events(current_user, submission, events_for(submission)),
         actions=workflow.allowed_actions(current_user, submission),
     )
 
@@ -174,7 +180,7 @@ def withdraw(submission_id: int):
 def download_file(submission_id: int, file_id: int):
     submission = _submission(submission_id)
     record = db.session.get(SubmissionFile, file_id)
-    if record is None or record.submission_id != submission.id:
+    if record is None or not can_download_file(current_user, submission, record):
         abort(404)
     response = send_file(
         file_store().path_for(record.sha256),
