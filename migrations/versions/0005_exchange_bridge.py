@@ -1,0 +1,25 @@
+"""exchange bridge: technology offers, startups, experts, technology requests, outbox
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-27 12:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+import journal.models_base
+
+
+# revision identifiers, used by Alembic.
+revision = '0005'
+down_revision = '0004'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
