@@ -27,6 +27,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
 from ..provinces import all_provinces
+from ..web import select_locale
 from . import services
 from .forms import EmailForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm
 from .tokens import InvalidToken
@@ -223,5 +224,6 @@ def profile():
         )
     except services.AccountError as exc:
         return _form_page("accounts/profile.html", form, user=user, form_error=exc.message)
-    flash(_("Your profile has been saved."), "success")
+    with force_locale(select_locale()):  # the language of the next page, maybe the new one
+        flash(_("Your profile has been saved."), "success")
     return redirect(url_for("accounts.profile"))

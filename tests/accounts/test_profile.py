@@ -4,6 +4,8 @@ from journal.extensions import db
 from journal.provinces import province_by_code
 from journal.signals import profile_changed
 
+from .helpers import translated
+
 
 def _form(**overrides):
     data = {
@@ -52,8 +54,21 @@ def test_saving_normalises_stores_and_signals(login, author):
     assert author.locale == "en"
     assert [user.id for user in received] == [author.id]
     page = client.get("/account/profile")
+    # The new preferred language takes effect at once, and the message is in it too.
+    assert '<html lang="en">' in page.text
     assert "Your profile has been saved." in page.text
     assert f'<option selected value="{author.province_id}">' in page.text
+
+
+def test_a_chosen_site_language_still_wins_and_the_message_follows_it(login, author):
+    client = login(author)
+    client.set_cookie("lang", "vi")  # picked with the language switcher
+    assert client.post("/account/profile", data=_form(locale="en")).status_code == 302
+    assert author.locale == "en"
+    page = client.get("/account/profile").text
+    assert '<html lang="vi">' in page
+    assert translated("Your profile has been saved.", "vi") in page
+    assert "Your profile has been saved." not in page
 
 
 def test_orcid_url_form_is_accepted_and_clearing_it_removes_it(login, author):
@@ -77,6 +92,7 @@ INVALID_ORCIDS = [
 def test_an_invalid_orcid_names_the_problem_and_saves_nothing(login, author):
     received = []
     client = login(author)
+    client.set_cookie("lang", "en")
     with profile_changed.connected_to(lambda sender, **extra: received.append(sender)):
         for orcid, message in INVALID_ORCIDS:
             response = client.post("/account/profile", data=_form(orcid=orcid, full_name="Changed"))
@@ -100,6 +116,7 @@ HOSTILE = [
 
 def test_hostile_values_are_refused_with_a_message(login, author):
     client = login(author)
+    client.set_cookie("lang", "en")
     for overrides, message in HOSTILE:
         response = client.post("/account/profile", data=_form(**overrides))
         assert response.status_code == 400, overrides
@@ -129,5 +146,10 @@ def test_unconfirmed_users_see_a_banner_with_a_resend_button(login, author):
     author.email_confirmed_at = None
     db.session.commit()
     page = login(author).get("/account/profile").text
-    assert "Your e-mail address is not confirmed yet." in page
+    banner = translated(
+        "Your e-mail address is not confirmed yet. Open the link we sent you: you can submit "
+        "manuscripts once it is confirmed.",
+        "vi",
+    )
+    assert banner in page
     assert 'action="/account/confirm/resend"' in page
