@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from babel.dates import format_timedelta
+from flask_babel import force_locale, gettext
 from itsdangerous.timed import TimestampSigner
 
 from journal.extensions import db
@@ -66,3 +67,9 @@ def register_form(**overrides) -> dict:
 def validity(seconds: int, locale: str) -> str:
     """How a link's lifetime reads in ``locale`` (CLDR data, not the message catalog)."""
     return format_timedelta(timedelta(seconds=seconds), locale=locale)
+
+
+def translated(msgid: str, lang: str, **variables) -> str:
+    """``msgid`` as the ``lang`` catalog has it (the English text until it is translated)."""
+    with force_locale(lang):
+        return gettext(msgid, **variables)

@@ -9,7 +9,7 @@ from journal.accounts import services
 from journal.accounts.views import safe_next
 from journal.extensions import db
 
-from .helpers import BASE
+from .helpers import BASE, translated
 
 GOOD = {"email": "author@example.org", "password": "correct horse battery staple"}
 WRONG = "Wrong e-mail address or password."
@@ -53,7 +53,7 @@ def test_bad_logins_all_get_the_same_message(client, author, data):
     db.session.commit()
     response = client.post("/account/login", data=data)
     assert response.status_code == 400
-    assert WRONG in response.text
+    assert translated(WRONG, "vi") in response.text
     assert "_user_id" not in _session(client)
     assert client.get("/account/profile").status_code == 302
 
@@ -66,8 +66,8 @@ def _session(client):
 def test_missing_fields_are_named(client):
     response = client.post("/account/login", data={"email": "", "password": ""})
     assert response.status_code == 400
-    assert "Enter your e-mail address." in response.text
-    assert "Enter your password." in response.text
+    assert translated("Enter your e-mail address.", "vi") in response.text
+    assert translated("Enter your password.", "vi") in response.text
 
 
 def test_remember_me_sets_an_httponly_lax_remember_cookie(client, author):

@@ -13,6 +13,7 @@ from .helpers import (
     outbox,
     path_of,
     register_form,
+    translated,
     validity,
 )
 
@@ -129,7 +130,8 @@ def test_duplicate_email_shows_the_form_again_and_creates_nothing(client, author
     before = db.session.execute(db.select(db.func.count(User.id))).scalar_one()
     response = client.post("/account/register", data=register_form(email="  Author@Example.ORG "))
     assert response.status_code == 400
-    assert "An account with this e-mail address already exists." in response.text
+    message = translated("An account with this e-mail address already exists.", "vi")
+    assert message in response.text
     assert 'name="full_name"' in response.text  # the form, not an error page
     assert db.session.execute(db.select(db.func.count(User.id))).scalar_one() == before
     assert outbox() == []
@@ -148,6 +150,7 @@ INVALID_REGISTRATIONS = [
 
 
 def test_invalid_registrations_are_refused_with_a_message(client):
+    client.set_cookie("lang", "en")
     for overrides, message in INVALID_REGISTRATIONS:
         response = client.post("/account/register", data=register_form(**overrides))
         assert response.status_code == 400, overrides
@@ -177,7 +180,12 @@ def test_unconfirmed_user_can_log_in_and_is_told_to_confirm(client):
         follow_redirects=True,
     )
     assert response.status_code == 200
-    assert "Your e-mail address is not confirmed yet" in response.text
+    warning = translated(
+        "Your e-mail address is not confirmed yet: open the link we sent you. "
+        "You can submit manuscripts once it is confirmed.",
+        "vi",
+    )
+    assert warning in response.text
     assert "flash-warning" in response.text
 
 
