@@ -485,4 +485,7 @@ def load_demo() -> list[tuple[str, str]]:
     tasks = _ensure_tasks()
     _ensure_submissions(people, tasks)
     db.session.commit()
+    from .publish.production_demo import ensure_production_demo
+
+    ensure_production_demo(people, tasks)  # typesets: a few seconds
     return [(label, people[key].email) for label, key in LISTED]

@@ -3,18 +3,17 @@ background into versioned galleys (JATS, HTML, PDF), previewed and approved.
 
 * ``send_to_production`` moves an accepted submission to ``production`` and queues the
   first typesetting run; ``start_typesetting`` queues another one (after corrections, or
-  after a failure). A run never changes the submission's stage.
-* The job ``typeset.run`` runs the pure pipeline (``journal.publish.typeset``) on the run's
-  manuscript version, commits each stage into the run row as it starts, stores the galleys
-  in the file store and records the next ``GalleyVersion``. Any failure marks the run
-  failed with its message in plain words, in Vietnamese and in English.
+  after a failure). The job itself is in ``production_job``; the front matter it typesets
+  comes from ``production_meta``. A run never changes the submission's stage.
 * A run still queued or running after ``TYPESET_STALE_AFTER`` seconds lost its worker
   (killed, restarted): it is shown as stopped, and starting a new run marks it failed.
 * ``approve_galley`` approves one version; approving another moves the approval.
+* Galley files are read from the file store; the HTML preview's images are reached with a
+  token in the path (a sandboxed page sends no session cookie).
 
-Who: the province editors of the submission's province and the editor-in-chief. Other
-people with an editorial role get 403; everyone else 404 (editorial pages are not
-enumerable).
+Who: the province editors of the submission's province and the editor-in-chief, never one
+of its authors. Other people with an editorial role get 403; everyone else 404 (editorial
+pages are not enumerable).
 """
 
 from __future__ import annotations
@@ -23,23 +22,16 @@ import functools
 import json
 import logging
 import os
-import re
-import subprocess
-import tempfile
-import time
-import unicodedata
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import PROJECT_ROOT, jobs, signals, workflow
+from .. import jobs, signals, workflow
 from ..errors import (
     InvalidUpload,
     JournalError,
@@ -48,44 +40,28 @@ from ..errors import (
     StaleError,
     TooLarge,
 )
-from ..events import events_for, record_event
+from ..events import record_event
 from ..extensions import db
-from ..filetypes import (
-    DOCX,
-    LATEX,
-    MARKDOWN,
-    ODT,
-    clean_filename,
-    sniff_manuscript,
-    sniff_supplementary,
-)
+from ..filetypes import clean_filename, sniff_manuscript, sniff_supplementary
 from ..models_base import utcnow
 from ..provinces import BoardRole
 from ..storage import StoredTooLarge, file_store
-from ..submissions.models import Submission, SubmissionAuthor, SubmissionFile
+from ..submissions.models import Submission, SubmissionFile
 from ..workflow import Stage
 from .models import GalleyVersion, TypesetRun
-from .typeset import (
-    STAGES,
-    ArticleMeta,
-    Author,
-    Funding,
-    History,
-    JournalIdentity,
-    TypesetError,
-    pdf_preview_pngs,
-    typeset,
+from .production_job import (
+    ACTIVE,
+    FIGURE_TYPES,
+    STAGE_LABELS,
+    bilingual_text,
+    fail_run,
+    preview_pages_for,
+    source_manuscript,
 )
+from .typeset import STAGES
 
 log = logging.getLogger(__name__)
 
-STAGE_LABELS = {
-    "converting": _l("Converting"),
-    "enriching": _l("Front matter"),
-    "validating": _l("Validating"),
-    "html": _l("HTML galley"),
-    "pdf": _l("PDF galley"),
-}
 STATE_LABELS = {
     "queued": _l("Waiting"),
     "running": _l("Running"),
@@ -99,16 +75,10 @@ STAGE_STATE_LABELS = {
     "failed": _l("failed here"),
     "pending": _l("not yet"),
 }
-ACTIVE = ("queued", "running")
 # Stages in which the production page exists, and the one in which runs and approval happen.
 VISIBLE_STAGES = frozenset({Stage.ACCEPTED, Stage.PRODUCTION, Stage.SCHEDULED, Stage.PUBLISHED})
-FORMAT_OF = {DOCX: "docx", ODT: "odt", MARKDOWN: "md", LATEX: "tex"}
-FIGURE_TYPES = ("image/png", "image/jpeg")
 UPLOAD_KINDS = ("manuscript", "figure")
-PREVIEW_PAGES = 2
-PREVIEW_DPI = 80
 PREVIEW_TOKEN_MAX_AGE = 3600
-VIETNAM = timezone(timedelta(hours=7))  # no daylight saving time
 GALLEY_KINDS = {
     "jats": ("jats_sha256", "application/jats+xml", "xml"),
     "html": ("html_sha256", "text/html", "html"),
@@ -162,9 +132,18 @@ def can_see_production(user) -> bool:
     )
 
 
+def _is_author(user, submission) -> bool:
+    """The owner, or anyone listed as an author (by account or by e-mail address)."""
+    email = (user.email or "").strip().lower()
+    return submission.owner_id == user.id or any(
+        a.user_id == user.id or (a.email or "").strip().lower() == email for a in submission.authors
+    )
+
+
 def can_manage_production(user, submission) -> bool:
-    """The submission's handling editors: its province's editors, and the editor-in-chief."""
-    if not _signed_in(user):
+    """The submission's handling editors: its province's editors, and the editor-in-chief;
+    never one of its authors."""
+    if not _signed_in(user) or _is_author(user, submission):
         return False
     return user.is_editor_in_chief or submission.province_id in user.province_ids(
         BoardRole.PROVINCE_EDITOR
@@ -233,31 +212,6 @@ def galley_by_number(submission, number: int) -> GalleyVersion | None:
     ).scalar_one_or_none()
 
 
-def source_manuscript(submission) -> SubmissionFile | None:
-    """The latest manuscript version in a format the pipeline reads."""
-    versions = [
-        f
-        for f in submission.files
-        if f.kind in ("manuscript", "revision") and f.media_type in FORMAT_OF
-    ]
-    return max(versions, key=lambda f: f.id) if versions else None
-
-
-def figure_files(submission) -> dict[str, Path]:
-    """Images a Markdown or LaTeX manuscript refers to by name; the latest of a name wins."""
-    store = file_store()
-    return {
-        f.original_name: store.path_for(f.sha256)
-        for f in sorted(submission.files, key=lambda f: f.id)
-        if f.kind in ("figure", "supplementary") and f.media_type in FIGURE_TYPES
-    }
-
-
-def xsd_path() -> Path:
-    path = Path(current_app.config["JATS_XSD"])
-    return path if path.is_absolute() else (PROJECT_ROOT / path).resolve()
-
-
 # --- The state of a run -------------------------------------------------------------------
 
 
@@ -285,15 +239,6 @@ def stage_states(run: TypesetRun, state: str) -> list[tuple[str, str]]:
         (s, "done" if i < position else here if i == position else "pending")
         for i, s in enumerate(STAGES)
     ]
-
-
-def _bilingual(message) -> str:
-    """A lazy message as stored in the run: its Vietnamese and English text, as JSON."""
-    texts = {}
-    for lang in ("vi", "en"):
-        with force_locale(lang):
-            texts[lang] = str(message)
-    return json.dumps(texts, ensure_ascii=False)
 
 
 def run_error(run: TypesetRun, locale: str, state: str | None = None) -> str:
@@ -337,126 +282,6 @@ def status_of(submission, locale: str) -> dict:
             }
         )
     return {"runs": runs, "active": any(r["state"] in ACTIVE for r in runs)}
-
-
-# --- From the submission to the article's front matter ------------------------------------
-
-
-def journal_identity() -> JournalIdentity:
-    cfg = current_app.config
-    return JournalIdentity(
-        journal_id=cfg["JOURNAL_ID"],
-        title_vi=cfg["JOURNAL_TITLE_VI"],
-        title_en=cfg["JOURNAL_TITLE_EN"],
-        issn=cfg.get("ISSN_PRINT") or None,
-        eissn=cfg.get("ISSN_ONLINE") or None,
-        publisher=cfg["JOURNAL_PUBLISHER"],
-        publisher_loc=cfg.get("JOURNAL_PUBLISHER_LOC") or "",
-        abbrev_title=cfg.get("JOURNAL_ABBREV_TITLE") or None,
-    )
-
-
-# Family names that mark a name as written family name first (compared without diacritics).
-_SURNAMES = (
-    "au bach bui cao chau chu dang danh diep dinh do doan duong giang ha han ho "
-    "hoang hua huynh khuu kieu la lai lam le lu luong luu ly mac mai ngo nghiem "
-    "nguyen ong phan pham phung quach quan son ta tang thach thai tieu to tong tran "
-    "trieu trinh truong vo vu vuong"
-)
-VIETNAMESE_SURNAMES = frozenset(_SURNAMES.split())
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
-def is_eastern_name(full_name: str) -> bool:
-    """Vietnamese names are written family name first; "John Smith" is not."""
-    parts = full_name.split()
-    if not parts:
-        return True
-    return _fold(parts[0]) in VIETNAMESE_SURNAMES or not full_name.isascii()
-
-
-def _author(author: SubmissionAuthor) -> Author:
-    orcid = (author.orcid or "").strip() or None
-    if orcid and not orcid.startswith("http"):
-        orcid = f"https://orcid.org/{orcid}"
-    return Author.from_full_name(
-        author.full_name,
-        eastern=is_eastern_name(author.full_name),
-        affiliation=author.affiliation or "",
-        orcid=orcid,
-        email=author.email or None,
-        corresponding=author.corresponding,
-    )
-
-
-def _local_date(moment: datetime | None) -> date | None:
-    return moment.astimezone(VIETNAM).date() if moment is not None else None
-
-
-def article_history(submission) -> History:
-    """Received (first submission), revised (the last resubmission), accepted, from the
-    event log; received falls back on the submission date."""
-    events = events_for(submission)
-    submitted = [e for e in events if e.to_stage == Stage.SUBMITTED]
-    resubmitted = [e for e in submitted if e.from_stage != Stage.DRAFT]
-    accepted = [e for e in events if e.to_stage == Stage.ACCEPTED]
-    received = submitted[0].created_at if submitted else submission.submitted_at
-    return History(
-        received=_local_date(received),
-        revised=_local_date(resubmitted[-1].created_at) if resubmitted else None,
-        accepted=_local_date(accepted[-1].created_at) if accepted else None,
-    )
-
-
-def _funding(submission) -> Funding | None:
-    task = submission.funded_task
-    if task is None:
-        return None
-    return Funding(
-        agency=task.agency,
-        task_code=task.code,
-        programme=task.programme or "",
-        province=task.province.name(submission.language) if task.province else "",
-        task_title=task.title(submission.language),
-    )
-
-
-def article_meta(
-    submission,
-    *,
-    doi: str | None = None,
-    pub_date: date | None = None,
-    volume: str | None = None,
-    issue: str | None = None,
-    fpage: str | None = None,
-    lpage: str | None = None,
-) -> ArticleMeta:
-    """The front matter of ``submission`` as the typesetting pipeline takes it. DOI, issue
-    and pages are known only once the article is scheduled; production leaves them out."""
-    return ArticleMeta(
-        journal=journal_identity(),
-        language=submission.language,
-        title_vi=submission.title_vi,
-        title_en=submission.title_en,
-        abstract_vi=submission.abstract_vi,
-        abstract_en=submission.abstract_en,
-        authors=tuple(_author(a) for a in submission.authors),
-        keywords_vi=tuple(submission.keywords("vi")),
-        keywords_en=tuple(submission.keywords("en")),
-        doi=doi,
-        pub_date=pub_date,
-        volume=volume,
-        issue=issue,
-        fpage=fpage,
-        lpage=lpage,
-        history=article_history(submission),
-        funding=_funding(submission),
-        section=submission.section.name(submission.language) if submission.section else "",
-    )
 
 
 # --- Services -----------------------------------------------------------------------------
@@ -507,7 +332,7 @@ def _enqueue(run: TypesetRun) -> TypesetRun:
         jobs.enqueue("typeset.run", run_id)
     except Exception:
         log.exception("typesetting run %s could not be queued", run_id)
-        _fail(
+        fail_run(
             run_id,
             _l(
                 "The typesetting job could not be queued: the job queue is not reachable. "
@@ -544,7 +369,7 @@ def start_typesetting(submission, actor) -> TypesetRun:
             raise RunInProgress()
         if state == "stale":
             earlier.status = "failed"
-            earlier.error = _bilingual(STALE_MESSAGE)
+            earlier.error = bilingual_text(STALE_MESSAGE)
             earlier.finished_at = now
     run = _new_run(submission, actor)
     db.session.commit()
@@ -615,203 +440,6 @@ def add_production_file(
     return record
 
 
-# --- The job ------------------------------------------------------------------------------
-
-
-@jobs.job("typeset.run")
-def run_typesetting(run_id: int) -> str:
-    """Typeset one queued run; returns its final status. A manuscript that cannot be
-    typeset is no error here: the run records why, in plain words."""
-    if not _claim(run_id):
-        log.info("typesetting run %s is not queued any more; skipped", run_id)
-        return "skipped"
-    clock = StageClock()
-    try:
-        status = _finish(run_id, _typeset(run_id, clock))
-    except TypesetError as error:
-        _fail(run_id, error.message)
-        status = "failed"
-    except Exception as error:
-        log.exception("typesetting run %s failed", run_id)
-        _fail(run_id, _unexpected(run_id, error))
-        status = "failed"
-    clock.stop()
-    log.info("typesetting run %s %s: %s", run_id, status, clock)
-    return status
-
-
-class StageClock:
-    """Seconds spent in each pipeline stage (logged with every run)."""
-
-    def __init__(self):
-        self.seconds: dict[str, float] = {}
-        self._stage: str | None = None
-        self._since = 0.0
-
-    def start(self, stage: str) -> None:
-        self.stop()
-        self._stage, self._since = stage, time.perf_counter()
-
-    def stop(self) -> None:
-        if self._stage is not None:
-            self.seconds[self._stage] = time.perf_counter() - self._since
-            self._stage = None
-
-    def __str__(self) -> str:
-        return ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in self.seconds.items())
-
-
-def _claim(run_id: int) -> bool:
-    """queued → running, once: a job delivered twice runs once."""
-    result = db.session.execute(
-        db.update(TypesetRun)
-        .where(TypesetRun.id == run_id, TypesetRun.status == "queued")
-        .values(status="running", started_at=utcnow(), stage="")
-    )
-    db.session.commit()
-    return result.rowcount == 1
-
-
-def _typeset(run_id: int, clock: StageClock):
-    run = db.session.get(TypesetRun, run_id)
-    submission = run.submission
-    try:
-        meta = article_meta(submission)
-    except ValueError as error:
-        raise TypesetError(
-            _l("The submission's front matter is incomplete: %(detail)s", detail=str(error))
-        ) from None
-    if not (meta.journal.issn or meta.journal.eissn):
-        raise TypesetError(
-            _l(
-                "The journal's ISSN is not set (ISSN_PRINT or ISSN_ONLINE), and a valid JATS "
-                "article needs one. Ask the site's administrator to set it."
-            )
-        )
-    schema = xsd_path()
-    if not schema.is_file():
-        raise TypesetError(
-            _l(
-                "The JATS schema is not installed (%(path)s), so the article cannot be "
-                "validated. Ask the site's administrator to set JATS_XSD.",
-                path=str(schema),
-            )
-        )
-    source = run.source_file
-
-    def report(stage: str) -> None:
-        clock.start(stage)
-        db.session.execute(
-            db.update(TypesetRun)
-            .where(TypesetRun.id == run_id, TypesetRun.status == "running")
-            .values(stage=stage)
-        )
-        db.session.commit()
-
-    with tempfile.TemporaryDirectory(prefix=f"typeset-{run_id}-") as workdir:
-        return typeset(
-            file_store().path_for(source.sha256),
-            FORMAT_OF[source.media_type],
-            meta,
-            workdir,
-            xsd_path=schema,
-            progress=report,
-            figures=figure_files(submission),
-        )
-
-
-def _unexpected(run_id: int, error: Exception):
-    db.session.rollback()
-    run = db.session.get(TypesetRun, run_id)
-    stage = run.stage if run is not None else ""
-    if stage not in STAGE_LABELS:
-        return _l(
-            "Typesetting could not start because of an unexpected error (%(kind)s). It has "
-            "been logged; try again, or tell the site's administrator.",
-            kind=type(error).__name__,
-        )
-    return _l(
-        "Typesetting stopped at the “%(stage)s” step because of an unexpected error "
-        "(%(kind)s). It has been logged; try again, or tell the site's administrator.",
-        stage=STAGE_LABELS[stage],
-        kind=type(error).__name__,
-    )
-
-
-def pdf_page_count(pdf: bytes) -> int:
-    """Pages of a PDF (poppler's ``pdfinfo``); 0 when it cannot tell."""
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(pdf)
-        handle.flush()
-        try:
-            result = subprocess.run(  # noqa: S603 - fixed program, our own file
-                ["/usr/bin/pdfinfo", handle.name], capture_output=True, timeout=30, check=True
-            )
-        except (OSError, subprocess.SubprocessError):
-            return 0
-    match = re.search(rb"^Pages:\s+(\d+)", result.stdout, re.M)
-    return int(match.group(1)) if match else 0
-
-
-def _finish(run_id: int, galleys) -> str:
-    store = file_store()
-    jats = store.put_bytes(galleys.jats).sha256
-    html = store.put_bytes(galleys.html.encode("utf-8")).sha256
-    pdf = store.put_bytes(galleys.pdf).sha256
-    media = {name: store.put_bytes(data).sha256 for name, data in sorted(galleys.media.items())}
-    pages = pdf_page_count(galleys.pdf)
-    try:
-        preview_pages_for(pdf)  # warm the preview cache while we are here
-    except TypesetError:
-        log.warning("no preview images for run %s (they are made when first shown)", run_id)
-    for _attempt in range(3):
-        run = db.session.execute(
-            db.select(TypesetRun).where(TypesetRun.id == run_id).with_for_update()
-        ).scalar_one()
-        if run.status != "running":  # given up on (stale) while we worked: keep nothing
-            db.session.rollback()
-            return run.status
-        number = (
-            db.session.execute(
-                db.select(db.func.max(GalleyVersion.number)).where(
-                    GalleyVersion.submission_id == run.submission_id
-                )
-            ).scalar_one()
-            or 0
-        ) + 1
-        db.session.add(
-            GalleyVersion(
-                submission_id=run.submission_id,
-                run_id=run.id,
-                number=number,
-                jats_sha256=jats,
-                html_sha256=html,
-                pdf_sha256=pdf,
-                media=media,
-                pdf_pages=pages,
-            )
-        )
-        run.status = "succeeded"
-        run.finished_at = utcnow()
-        try:
-            db.session.commit()
-            return "succeeded"
-        except IntegrityError:  # another run took the same number at the same moment
-            db.session.rollback()
-    raise RuntimeError("no free galley number")
-
-
-def _fail(run_id: int, message) -> None:
-    db.session.rollback()
-    run = db.session.get(TypesetRun, run_id)
-    if run is None or run.status not in ACTIVE:
-        return
-    run.status = "failed"
-    run.error = _bilingual(message)
-    run.finished_at = utcnow()
-    db.session.commit()
-
-
 # --- Galley files and previews ------------------------------------------------------------
 
 
@@ -838,31 +466,6 @@ def galley_media(galley: GalleyVersion, name: str) -> tuple[Path, str] | None:
     if media_type is None:
         return None
     return file_store().path_for(sha), media_type
-
-
-def _preview_dir() -> Path:
-    return Path(current_app.config["STORAGE_DIR"]) / "previews"
-
-
-def preview_pages_for(pdf_sha256: str) -> list[Path]:
-    """The PDF's first pages as PNG files, made once and kept next to the file store
-    (``previews/<pdf sha256>-<page>.png``, written last page first, each atomically: page 1
-    present means all are)."""
-    file_store().path_for(pdf_sha256)  # a sha256, or ValueError
-    folder = _preview_dir()
-    if not (folder / f"{pdf_sha256}-1.png").is_file():
-        with file_store().open(pdf_sha256) as handle:
-            images = pdf_preview_pngs(handle.read(), pages=PREVIEW_PAGES, dpi=PREVIEW_DPI)
-        folder.mkdir(parents=True, exist_ok=True)
-        for number in range(len(images), 0, -1):
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".preview-")
-            with os.fdopen(fd, "wb") as out:
-                out.write(images[number - 1])
-            os.replace(tmp, folder / f"{pdf_sha256}-{number}.png")
-    pages = []
-    while (page := folder / f"{pdf_sha256}-{len(pages) + 1}.png").is_file():
-        pages.append(page)
-    return pages
 
 
 def preview_page(galley: GalleyVersion, page: int) -> Path | None:

@@ -46,6 +46,11 @@ def _template_helpers():
     return {"stage_label": stage_label, "run_stage_labels": production.STAGE_LABELS}
 
 
+@bp.app_context_processor
+def _navigation():
+    return {"can_see_production": production.can_see_production}
+
+
 def _submission(submission_id: int) -> Submission:
     submission = db.session.get(Submission, submission_id)
     if submission is None:

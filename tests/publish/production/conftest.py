@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from journal.publish import production_job
 from journal.publish.typeset import load_schema, typeset
 
 from ..typeset import samples
-from .support import SCHEMAS, accepted_submission
+from .support import SCHEMAS, accepted_submission, instant_typeset
 
 XSD = SCHEMAS / "jats" / "JATS-journalpublishing1-3-mathml3.xsd"
 
@@ -22,8 +23,8 @@ def xsd_path():
 
 
 @pytest.fixture
-def app(app, xsd_path):
-    app.config.update(JATS_XSD=str(xsd_path), ISSN_PRINT="2815-5998", ISSN_ONLINE="2815-6005")
+def app(app):
+    app.config.update(JATS_XSD=str(XSD.resolve()), ISSN_PRINT="2815-5998", ISSN_ONLINE="2815-6005")
     return app
 
 
@@ -65,3 +66,12 @@ def typeset_result(xsd_path, tmp_path_factory):
         xsd_path=xsd_path,
         figures={"figure.png": figure},
     )
+
+
+@pytest.fixture
+def fast_typeset(monkeypatch, typeset_result):
+    """The job's pipeline replaced by the session's result (every stage reported): for tests
+    about runs and versions rather than about what typesetting makes. Records the calls."""
+    calls = []
+    monkeypatch.setattr(production_job, "typeset", instant_typeset(typeset_result, calls))
+    return calls

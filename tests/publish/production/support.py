@@ -128,3 +128,17 @@ def fetch(client, url: str, **kwargs):
     response.get_data()
     response.close()
     return response
+
+
+def instant_typeset(result, calls: list | None = None):
+    """A stand-in for the pipeline: reports every stage and returns ``result`` at once."""
+    from journal.publish.typeset import STAGES
+
+    def instant(manuscript, fmt, meta, workdir, *, progress, **kwargs):
+        if calls is not None:
+            calls.append((fmt, meta))
+        for stage in STAGES:
+            progress(stage)
+        return result
+
+    return instant

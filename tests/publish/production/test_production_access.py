@@ -103,26 +103,26 @@ def test_roles_by_routes(app, users, english, setting, role):
         assert accepted.stage == "accepted"
 
 
-@pytest.mark.parametrize(
-    ("role", "expected"),
-    [
-        ("anonymous", 302),
-        ("author", 404),
-        ("other_author", 404),
-        ("board_member", 403),
-        ("admin", 403),
-        ("other_board", 200),  # An Giang's editor: their own list
-        ("province_editor", 200),
-        ("editor_in_chief", 200),
-    ],
-)
-def test_the_production_list(app, users, english, setting, role, expected):
-    client = english(None if role == "anonymous" else users[role])
-    response = client.get("/production/")
-    assert response.status_code == expected
-    if expected == 200:
-        shows = f'href="/production/{setting["a"]}"' in response.text
-        assert shows == (role != "other_board")  # Cần Thơ's submissions only for its editors
+LIST_STATUS = {
+    "anonymous": 302,
+    "author": 404,
+    "other_author": 404,
+    "board_member": 403,
+    "admin": 403,
+    "other_board": 200,  # An Giang's editor: their own (empty) list
+    "province_editor": 200,
+    "editor_in_chief": 200,
+}
+
+
+def test_the_production_list(app, users, english, setting):
+    for role, expected in LIST_STATUS.items():
+        client = english(None if role == "anonymous" else users[role])
+        response = client.get("/production/")
+        assert response.status_code == expected, role
+        if expected == 200:
+            shows = f'href="/production/{setting["a"]}"' in response.text
+            assert shows == (role != "other_board"), role  # Cần Thơ's, for its editors
 
 
 def test_before_acceptance_there_is_no_production_page(app, users, english, tmp_path):
@@ -218,3 +218,30 @@ def test_hostile_upload_names_and_kinds_are_refused(app, editor, english, settin
     db.session.expire_all()
     submission = db.session.get(Submission, setting["p"])
     assert production.source_manuscript(submission).original_name == "evil.md"
+
+
+def test_an_editor_who_is_an_author_does_not_handle_the_submission(app, users, english, tmp_path):
+    chief = users["editor_in_chief"]
+    accepted = accepted_submission(users["author"], tmp_path)
+    accepted.authors[1].user_id = chief.id  # the editor-in-chief is a co-author
+    db.session.commit()
+
+    assert english(chief).get(f"/production/{accepted.id}").status_code == 403
+    assert english(chief).post(f"/production/{accepted.id}/send").status_code == 403
+    db.session.refresh(accepted)
+    assert accepted.stage == "accepted"
+    assert english(users["province_editor"]).get(f"/production/{accepted.id}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [
+        ("author", False),
+        ("board_member", False),
+        ("province_editor", True),
+        ("editor_in_chief", True),
+    ],
+)
+def test_the_menu_links_to_production_for_editors(app, users, english, role, shown):
+    page = english(users[role]).get("/")
+    assert ('href="/production/"' in page.text) is shown

@@ -12,12 +12,12 @@ from pypdf import PdfReader
 
 from journal.events import events_for
 from journal.extensions import db
-from journal.publish import production
+from journal.publish import production, production_job
 from journal.publish.models import GalleyVersion, TypesetRun, approved_galley
 from journal.publish.typeset import STAGES
 from journal.storage import file_store
 
-from .support import accepted_submission, fetch, figure_bytes, markdown_bytes
+from .support import accepted_submission, fetch, figure_bytes, instant_typeset, markdown_bytes
 
 pytestmark = pytest.mark.usefixtures("xsd_path")
 
@@ -85,7 +85,9 @@ def test_markdown_manuscript_sent_to_production_typeset_previewed_and_approved(
     assert accepted.stage == "production"  # approval is no stage change
 
 
-def test_html_preview_is_sandboxed_and_loads_only_its_own_media(app, accepted, editor, english):
+def test_html_preview_is_sandboxed_and_loads_only_its_own_media(
+    app, accepted, editor, english, fast_typeset
+):
     client = english(editor)
     client.post(f"/production/{accepted.id}/send")
     galley = _runs(accepted)[0].galley
@@ -126,7 +128,7 @@ def test_docx_manuscript_is_typeset(app, users, editor, tmp_path):
 
 
 def test_failing_manuscript_then_corrected_version_then_approval_moves(
-    app, users, editor, english, tmp_path
+    app, users, editor, english, tmp_path, monkeypatch, typeset_result
 ):
     submission = accepted_submission(users["author"], tmp_path, fmt="tex")
     client = english(editor)
@@ -166,7 +168,9 @@ def test_failing_manuscript_then_corrected_version_then_approval_moves(
     assert second.status == "succeeded" and second.source_file.original_name == "sửa.md"
     assert second.galley.number == 1
 
-    # Another run makes version 2; version 1 stays; approval moves from 1 to 2.
+    # Another run (the pipeline's work taken as read) makes version 2; version 1 stays;
+    # approval moves from 1 to 2.
+    monkeypatch.setattr(production_job, "typeset", instant_typeset(typeset_result))
     client.post(f"/production/{submission.id}/galleys/1/approve")
     client.post(f"/production/{submission.id}/runs")
     versions = production.galleys_of(submission)

@@ -14,7 +14,7 @@ import pytest
 from journal import jobs
 from journal.extensions import db
 from journal.models_base import utcnow
-from journal.publish import production
+from journal.publish import production, production_job
 from journal.publish.models import GalleyVersion, TypesetRun
 
 pytestmark = pytest.mark.usefixtures("xsd_path")
@@ -31,7 +31,7 @@ def test_a_thread_job_typesets_while_the_server_answers(
     """The job is held at its last stage until the test has been served two pages."""
     app.config["JOBS_INLINE"] = False
     at_pdf, release = threading.Event(), threading.Event()
-    real_typeset = production.typeset
+    real_typeset = production_job.typeset
 
     def held_typeset(*args, progress, **kwargs):
         def report(stage):
@@ -42,7 +42,7 @@ def test_a_thread_job_typesets_while_the_server_answers(
 
         return real_typeset(*args, progress=report, **kwargs)
 
-    monkeypatch.setattr(production, "typeset", held_typeset)
+    monkeypatch.setattr(production_job, "typeset", held_typeset)
     client = english(editor)
     try:
         started = time.perf_counter()
@@ -106,11 +106,12 @@ def test_an_unreachable_queue_fails_the_run_at_once(app, accepted, editor):
 
 
 def test_a_killed_worker_leaves_a_stopped_run_that_can_be_retried(
-    app, accepted, editor, english, monkeypatch, typeset_result
+    app, accepted, editor, english, monkeypatch, typeset_result, fast_typeset
 ):
-    monkeypatch.setattr("journal.jobs.enqueue", lambda name, *args: None)
-    run = production.send_to_production(accepted, editor)
-    assert production._claim(run.id)  # a worker took the run, reached HTML, and was killed
+    with monkeypatch.context() as patched:
+        patched.setattr("journal.jobs.enqueue", lambda name, *args: None)
+        run = production.send_to_production(accepted, editor)
+    assert production_job.claim_run(run.id)  # a worker took the run, reached HTML, and was killed
     db.session.execute(
         db.update(TypesetRun)
         .where(TypesetRun.id == run.id)
@@ -130,7 +131,6 @@ def test_a_killed_worker_leaves_a_stopped_run_that_can_be_retried(
     assert _run(run.id).status == "running"  # as the dead worker left it
     assert accepted.stage == "production" and production.galleys_of(accepted) == []
 
-    monkeypatch.undo()  # jobs run inline again
     assert client.post(f"/production/{accepted.id}/runs").status_code == 302
     retry, old = production.runs_of(accepted)
     assert retry.status == "succeeded" and retry.galley.number == 1
@@ -138,7 +138,7 @@ def test_a_killed_worker_leaves_a_stopped_run_that_can_be_retried(
     assert "stopped without finishing" in production.run_error(old, "en")
 
     # The killed worker comes back and finishes late: its result is not kept.
-    assert production._finish(run.id, typeset_result) == "failed"
+    assert production_job.finish_run(run.id, typeset_result) == "failed"
     assert [g.number for g in production.galleys_of(accepted)] == [1]
 
 
@@ -147,7 +147,7 @@ def test_a_recent_run_is_not_stale_and_blocks_a_second_one(
 ):
     monkeypatch.setattr("journal.jobs.enqueue", lambda name, *args: None)
     run = production.send_to_production(accepted, editor)
-    production._claim(run.id)
+    production_job.claim_run(run.id)
 
     response = english(editor).post(f"/production/{accepted.id}/runs")
 
@@ -156,12 +156,13 @@ def test_a_recent_run_is_not_stale_and_blocks_a_second_one(
     assert len(production.runs_of(accepted)) == 1
 
 
-def test_a_job_delivered_twice_runs_once(app, accepted, editor, monkeypatch):
+def test_a_job_delivered_twice_runs_once(app, accepted, editor, monkeypatch, fast_typeset):
     monkeypatch.setattr("journal.jobs.enqueue", lambda name, *args: None)
     run = production.send_to_production(accepted, editor)
 
-    assert production.run_typesetting(run.id) == "succeeded"
-    assert production.run_typesetting(run.id) == "skipped"
+    assert production_job.run_typesetting(run.id) == "succeeded"
+    assert production_job.run_typesetting(run.id) == "skipped"
+    assert len(fast_typeset) == 1
     assert db.session.execute(db.select(db.func.count(GalleyVersion.id))).scalar_one() == 1
 
 
@@ -184,7 +185,7 @@ def test_failures_of_every_kind_end_in_a_failed_run(
             progress("enriching")
             raise RuntimeError("disk on fire")
 
-        monkeypatch.setattr(production, "typeset", crash)
+        monkeypatch.setattr(production_job, "typeset", crash)
     elif breakage == "no_schema":
         app.config["JATS_XSD"] = "/nonexistent/jats.xsd"
     elif breakage == "no_issn":

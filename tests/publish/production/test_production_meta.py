@@ -10,7 +10,7 @@ import pytest
 
 from journal.events import record_event
 from journal.extensions import db
-from journal.publish import production
+from journal.publish import production_meta
 
 from .support import accepted_submission
 
@@ -59,7 +59,7 @@ def test_article_meta_from_the_submission(app, users, editor, tmp_path):
         submission, "accept", "in_review", "accepted", datetime(2025, 1, 10, 9, tzinfo=UTC), editor
     )
 
-    meta = production.article_meta(submission)
+    meta = production_meta.article_meta(submission)
 
     assert meta.journal.journal_id == "mdjst"
     assert (meta.journal.issn, meta.journal.eissn) == ("2815-5998", "2815-6005")
@@ -88,7 +88,7 @@ def test_article_meta_from_the_submission(app, users, editor, tmp_path):
 def test_publication_details_can_be_given_once_known(app, users, tmp_path):
     submission = accepted_submission(users["author"], tmp_path)
 
-    meta = production.article_meta(
+    meta = production_meta.article_meta(
         submission, doi="10.99999/mdj.2025.00001", volume="3", issue="1", pub_date=date(2025, 3, 1)
     )
 
@@ -105,7 +105,7 @@ def test_without_events_the_submission_date_is_the_received_date(app, users, tmp
     submission.submitted_at = datetime(2025, 2, 28, 18, 30, tzinfo=UTC)
     db.session.commit()
 
-    history = production.article_history(submission)
+    history = production_meta.article_history(submission)
 
     assert (history.received, history.revised, history.accepted) == (date(2025, 3, 1), None, None)
 
@@ -123,4 +123,4 @@ def test_without_events_the_submission_date_is_the_received_date(app, users, tmp
     ],
 )
 def test_name_order(name, eastern):
-    assert production.is_eastern_name(name) is eastern
+    assert production_meta.is_eastern_name(name) is eastern

@@ -1,0 +1,135 @@
+"""From a submission to the article's front matter as the typesetting pipeline takes it
+(``journal.publish.typeset.ArticleMeta``): the journal's identity from the settings, the
+authors in their name order, the funded task, the section, and the history (received,
+revised, accepted) from the event log, in Vietnam's dates."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime, timedelta, timezone
+
+from flask import current_app
+
+from ..events import events_for
+from ..submissions.models import SubmissionAuthor
+from ..workflow import Stage
+from .typeset import ArticleMeta, Author, Funding, History, JournalIdentity
+
+VIETNAM = timezone(timedelta(hours=7))  # no daylight saving time
+
+
+def journal_identity() -> JournalIdentity:
+    cfg = current_app.config
+    return JournalIdentity(
+        journal_id=cfg["JOURNAL_ID"],
+        title_vi=cfg["JOURNAL_TITLE_VI"],
+        title_en=cfg["JOURNAL_TITLE_EN"],
+        issn=cfg.get("ISSN_PRINT") or None,
+        eissn=cfg.get("ISSN_ONLINE") or None,
+        publisher=cfg["JOURNAL_PUBLISHER"],
+        publisher_loc=cfg.get("JOURNAL_PUBLISHER_LOC") or "",
+        abbrev_title=cfg.get("JOURNAL_ABBREV_TITLE") or None,
+    )
+
+
+# Family names that mark a name as written family name first (compared without diacritics).
+_SURNAMES = (
+    "au bach bui cao chau chu dang danh diep dinh do doan duong giang ha han ho "
+    "hoang hua huynh khuu kieu la lai lam le lu luong luu ly mac mai ngo nghiem "
+    "nguyen ong phan pham phung quach quan son ta tang thach thai tieu to tong tran "
+    "trieu trinh truong vo vu vuong"
+)
+VIETNAMESE_SURNAMES = frozenset(_SURNAMES.split())
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def is_eastern_name(full_name: str) -> bool:
+    """Vietnamese names are written family name first; "John Smith" is not."""
+    parts = full_name.split()
+    if not parts:
+        return True
+    return _fold(parts[0]) in VIETNAMESE_SURNAMES or not full_name.isascii()
+
+
+def _author(author: SubmissionAuthor) -> Author:
+    orcid = (author.orcid or "").strip() or None
+    if orcid and not orcid.startswith("http"):
+        orcid = f"https://orcid.org/{orcid}"
+    return Author.from_full_name(
+        author.full_name,
+        eastern=is_eastern_name(author.full_name),
+        affiliation=author.affiliation or "",
+        orcid=orcid,
+        email=author.email or None,
+        corresponding=author.corresponding,
+    )
+
+
+def _local_date(moment: datetime | None) -> date | None:
+    return moment.astimezone(VIETNAM).date() if moment is not None else None
+
+
+def article_history(submission) -> History:
+    """Received (first submission), revised (the last resubmission), accepted, from the
+    event log; received falls back on the submission date."""
+    events = events_for(submission)
+    submitted = [e for e in events if e.to_stage == Stage.SUBMITTED]
+    resubmitted = [e for e in submitted if e.from_stage != Stage.DRAFT]
+    accepted = [e for e in events if e.to_stage == Stage.ACCEPTED]
+    received = submitted[0].created_at if submitted else submission.submitted_at
+    return History(
+        received=_local_date(received),
+        revised=_local_date(resubmitted[-1].created_at) if resubmitted else None,
+        accepted=_local_date(accepted[-1].created_at) if accepted else None,
+    )
+
+
+def _funding(submission) -> Funding | None:
+    task = submission.funded_task
+    if task is None:
+        return None
+    return Funding(
+        agency=task.agency,
+        task_code=task.code,
+        programme=task.programme or "",
+        province=task.province.name(submission.language) if task.province else "",
+        task_title=task.title(submission.language),
+    )
+
+
+def article_meta(
+    submission,
+    *,
+    doi: str | None = None,
+    pub_date: date | None = None,
+    volume: str | None = None,
+    issue: str | None = None,
+    fpage: str | None = None,
+    lpage: str | None = None,
+) -> ArticleMeta:
+    """The front matter of ``submission`` as the typesetting pipeline takes it. DOI, issue
+    and pages are known only once the article is scheduled; production leaves them out."""
+    return ArticleMeta(
+        journal=journal_identity(),
+        language=submission.language,
+        title_vi=submission.title_vi,
+        title_en=submission.title_en,
+        abstract_vi=submission.abstract_vi,
+        abstract_en=submission.abstract_en,
+        authors=tuple(_author(a) for a in submission.authors),
+        keywords_vi=tuple(submission.keywords("vi")),
+        keywords_en=tuple(submission.keywords("en")),
+        doi=doi,
+        pub_date=pub_date,
+        volume=volume,
+        issue=issue,
+        fpage=fpage,
+        lpage=lpage,
+        history=article_history(submission),
+        funding=_funding(submission),
+        section=submission.section.name(submission.language) if submission.section else "",
+    )
