@@ -18,3 +18,11 @@ submission_decided = _signals.signal("submission-decided")
 # Sent after the commit with the Article as sender (journal/publish/issues.py).
 article_published = _signals.signal("article-published")
 article_unpublished = _signals.signal("article-unpublished")
+
+# Hooks for optional listeners (the exchange bridge) that the journal asks, never imports.
+# Review suggestions (journal/review/reviewers.py) send the submission; receivers return
+# ``{user id: [keywords]}`` of more people to consider, with the keywords to match.
+reviewer_expertise = _signals.signal("reviewer-expertise")
+# ``journal demo`` (journal/demo.py) sends the app once the demo journal is loaded, with
+# ``people`` ({key: User}) and ``tasks`` ({code: FundedTask}); receivers add their demo data.
+demo_loaded = _signals.signal("demo-loaded")
