@@ -68,6 +68,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in (publish_bp, feeds_bp, embed_bp, sitemap_bp):
         app.register_blueprint(blueprint)
 
+    from .publish.api import bp as api_bp
+    from .publish.embed import bp as embed_bp
+    from .publish.feeds import bp as feeds_bp
+    from .publish.oai import bp as oai_bp
+    from .publish.sitemap import bp as sitemap_bp
+    from .publish.views import bp as publish_bp
+
+    for blueprint in (publish_bp, feeds_bp, embed_bp, api_bp, oai_bp, sitemap_bp):
+        app.register_blueprint(blueprint)
+    csrf.exempt(oai_bp)  # OAI-PMH accepts POST from harvesters (read-only)
+
     if app.config["PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

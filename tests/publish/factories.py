@@ -55,14 +55,22 @@ TINY_PDF = (
 TINY_GALLEY = GalleyFiles(TINY_JATS, TINY_HTML, TINY_PDF, {}, 1)
 
 
+_STORED: dict[tuple[str, int], dict] = {}
+
+
 def store_galley(files: GalleyFiles) -> dict:
+    """Put the galley's files in the test's file store (once per store and galley)."""
     store = file_store()
-    return {
+    key = (str(store.root), id(files))
+    if key in _STORED and store.exists(_STORED[key]["pdf_sha256"]):
+        return _STORED[key]
+    _STORED[key] = {
         "jats_sha256": store.put_bytes(files.jats).sha256,
         "html_sha256": store.put_bytes(files.html).sha256,
         "pdf_sha256": store.put_bytes(files.pdf).sha256,
         "media": {name: store.put_bytes(data).sha256 for name, data in files.media.items()},
     }
+    return _STORED[key]
 
 
 _OWNERS = itertools.count(1)
@@ -71,7 +79,7 @@ _OWNERS = itertools.count(1)
 def _owner(owner):
     if owner is not None:
         return owner
-    return make_user(f"writer{next(_OWNERS)}@example.org", "Nguyễn Văn An")
+    return make_user(f"writer{next(_OWNERS)}@example.org", "Nguyễn Văn An", password=None)
 
 
 def add_galley(
@@ -210,7 +218,7 @@ def make_big_issue(count: int, *, volume=9, number=1, year=2025) -> Issue:
 
     issue = make_issue(volume, number, year, published=True, title_vi="Số lớn", title_en="Big")
     stored = store_galley(TINY_GALLEY)
-    owner = make_user(f"bulk{volume}.{number}@example.org", "Lê Thị Hạnh")
+    owner = make_user(f"bulk{volume}.{number}@example.org", "Lê Thị Hạnh", password=None)
     owner = db.session.get(User, owner.id)
     sections = list(db.session.execute(db.select(Section).order_by(Section.position)).scalars())
     now = utcnow()

@@ -1,0 +1,307 @@
+"""The read-only JSON API, ``/api/v1/``: issues, articles (filters, cursor pagination), one
+article, and its OpenAPI description at ``/api/v1/openapi.json``.
+
+Every field that has two languages is an object ``{"vi": …, "en": …}``. Cursors are signed
+(a tampered or foreign cursor answers 400) and bound to the filters they were made for.
+Errors are JSON ``{"error": {"status": …, "message": …}}``. GET is open to every origin
+(CORS); no cookies are read or set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC, datetime
+
+from flask import Blueprint, current_app, g, jsonify, request
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.exceptions import HTTPException
+
+from ..errors import JournalError, NotFound
+from ..provinces import province_by_code
+from . import articles, issues
+from .conditional import conditional
+from .records import Article
+from .urls import article_url, doi_url, issue_url, jats_url, pdf_url, public_url
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+LIMIT_DEFAULT = 20
+LIMIT_MAX = 100
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+
+
+class BadRequest(JournalError):
+    status = 400
+
+
+@bp.before_request
+def _no_cookies():
+    g.cookieless = True
+
+
+@bp.after_request
+def _cors(response):
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+    response.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def _error(status: int, message: str):
+    response = jsonify({"error": {"status": status, "message": message}})
+    response.status_code = status
+    return response
+
+
+@bp.errorhandler(JournalError)
+def _journal_error(error: JournalError):
+    return _error(error.status, str(error.message))
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException):
+    return _error(error.code or 500, error.description or error.name)
+
+
+def _bilingual(obj, name: str) -> dict:
+    return {"vi": getattr(obj, f"{name}_vi") or "", "en": getattr(obj, f"{name}_en") or ""}
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
+
+
+def issue_json(issue) -> dict:
+    return {
+        "id": issue.id,
+        "volume": issue.volume,
+        "number": issue.number,
+        "year": issue.year,
+        "title": _bilingual(issue, "title"),
+        "published": _time(issue.published_at),
+        "url": issue_url(issue),
+        "articles_url": public_url("api.articles_index", issue=issue.id),
+    }
+
+
+def article_json(article) -> dict:
+    submission = article.submission
+    issue = article.issue if article.issue is not None and article.issue.is_published else None
+    task = submission.funded_task
+    province = submission.province
+    section = submission.section
+    return {
+        "id": article.id,
+        "doi": article.doi,
+        "doi_url": doi_url(article.doi),
+        "url": article_url(article),
+        "language": submission.language,
+        "title": _bilingual(submission, "title"),
+        "abstract": _bilingual(submission, "abstract"),
+        "keywords": {"vi": submission.keywords("vi"), "en": submission.keywords("en")},
+        "authors": [
+            {"name": a.full_name, "affiliation": a.affiliation or "", "orcid": a.orcid or None}
+            for a in submission.authors
+        ],
+        "section": {"code": section.code, "name": _bilingual(section, "name")} if section else None,
+        "province": {"code": province.code, "name": _bilingual(province, "name")}
+        if province
+        else None,
+        "funded_task": {
+            "code": task.code,
+            "title": _bilingual(task, "title"),
+            "agency": task.agency,
+            "programme": task.programme or "",
+        }
+        if task
+        else None,
+        "issue": {
+            "id": issue.id,
+            "volume": issue.volume,
+            "number": issue.number,
+            "year": issue.year,
+        }
+        if issue
+        else None,
+        "pages": {"first": article.first_page, "last": article.last_page}
+        if issue and article.first_page
+        else None,
+        "published": _time(article.published_at),
+        "updated": _time(article.updated_at),
+        "galleys": {
+            "html": article_url(article),
+            "pdf": pdf_url(article),
+            "jats": jats_url(article),
+        },
+        "licence": LICENCE,
+    }
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="api-v1-cursor")
+
+
+def _clamp_limit(raw: str | None) -> int:
+    if raw is None or not raw.strip().isdigit() or len(raw.strip()) > 9:
+        return LIMIT_DEFAULT
+    return max(1, min(int(raw), LIMIT_MAX))
+
+
+def _parse_filters(args) -> dict:
+    filters: dict = {}
+    if args.get("province"):
+        code = args["province"]
+        province = province_by_code(code) if re.fullmatch(r"[A-Za-z]{2,8}", code) else None
+        if province is None:
+            raise NotFound(_("There is no province with this code."))
+        filters["province"] = province
+    if args.get("section"):
+        code = args["section"]
+        section = issues.section_by_code(code) if re.fullmatch(r"[a-z0-9_-]{1,32}", code) else None
+        if section is None:
+            raise NotFound(_("There is no section with this code."))
+        filters["section"] = section
+    if args.get("issue"):
+        raw = args["issue"]
+        filters["issue"] = issues.get_issue(int(raw)) if raw.isdigit() and len(raw) < 10 else None
+        if filters["issue"] is None:
+            raise NotFound(_("There is no such issue."))
+    if args.get("year"):
+        raw = args["year"]
+        if not (raw.isdigit() and 1900 <= int(raw) <= 2200):
+            raise BadRequest(_("The year must be a number between 1900 and 2200."))
+        filters["year"] = int(raw)
+    if args.get("language"):
+        if args["language"] not in ("vi", "en"):
+            raise BadRequest(_("The language must be vi or en."))
+        filters["language"] = args["language"]
+    if args.get("updated_since"):
+        filters["updated_since"] = _parse_time(args["updated_since"])
+    return filters
+
+
+def _parse_time(raw: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "+"))
+    except ValueError:
+        raise BadRequest(
+            _("updated_since must be a date or time in ISO 8601, e.g. 2025-06-01T00:00:00Z.")
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _fingerprint(args) -> str:
+    wanted = "&".join(
+        f"{k}={args.get(k, '')}"
+        for k in ("province", "section", "issue", "year", "language", "updated_since")
+    )
+    return hashlib.sha256(wanted.encode()).hexdigest()[:16]
+
+
+def _read_cursor(raw: str, fingerprint: str) -> tuple[datetime, int]:
+    try:
+        data = _serializer().loads(raw)
+        if data["q"] != fingerprint:
+            raise BadRequest(_("This cursor belongs to another query: start again without it."))
+        return datetime.fromisoformat(data["p"]), int(data["i"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        raise BadRequest(
+            _("The cursor is not valid: use the one the previous page gave.")
+        ) from None
+
+
+@bp.get("/")
+def index():
+    return jsonify(
+        {
+            "issues": public_url("api.issues_index"),
+            "articles": public_url("api.articles_index"),
+            "openapi": public_url("api.openapi"),
+        }
+    )
+
+
+@bp.get("/issues")
+def issues_index():
+    def render():
+        years = issues.archive()
+        return jsonify({"data": [issue_json(i) for _year, found in years for i in found]})
+
+    return conditional(render)
+
+
+@bp.get("/issues/<int:issue_id>")
+def issue_detail(issue_id: int):
+    found = issues.get_issue(issue_id)
+
+    def render():
+        contents = articles.issue_contents(found)
+        data = issue_json(found)
+        data["articles"] = [article_json(a) for _section, items in contents for a in items]
+        return jsonify(data)
+
+    return conditional(render)
+
+
+@bp.get("/articles")
+def articles_index():
+    filters = _parse_filters(request.args)
+    limit = _clamp_limit(request.args.get("limit"))
+    fingerprint = _fingerprint(request.args)
+    cursor = request.args.get("cursor")
+    after = _read_cursor(cursor, fingerprint) if cursor else None
+
+    def render():
+        query = articles.filtered(articles.live(), **filters)
+        if after is not None:
+            published, article_id = after
+            query = query.where(
+                (Article.published_at < published)
+                | ((Article.published_at == published) & (Article.id < article_id))
+            )
+        found = articles.load(articles.newest_first(query).limit(limit + 1))
+        page, more = found[:limit], len(found) > limit
+        body = {"data": [article_json(a) for a in page], "next_cursor": None, "next": None}
+        if more:
+            last = page[-1]
+            token = _serializer().dumps(
+                {"p": last.published_at.isoformat(), "i": last.id, "q": fingerprint}
+            )
+            args = {k: v for k, v in request.args.items() if k != "cursor"}
+            body["next_cursor"] = token
+            body["next"] = public_url("api.articles_index", **args, cursor=token)
+        return jsonify(body)
+
+    return conditional(render)
+
+
+@bp.get("/articles/<int:article_id>")
+def article_detail(article_id: int):
+    found = articles.public_article(article_id)
+    if not found.is_live:
+        response = jsonify(
+            {
+                "error": {"status": 410, "message": _("This article has been taken down.")},
+                "article": {
+                    "id": found.id,
+                    "doi": found.doi,
+                    "title": _bilingual(found.submission, "title"),
+                    "unpublished": _time(found.unpublished_at),
+                    "reason": found.unpublish_reason,
+                },
+            }
+        )
+        response.status_code = 410
+        return response
+    return conditional(lambda: jsonify(article_json(found)))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    from .openapi import document
+
+    return jsonify(document(public_url("api.index").rstrip("/")))
