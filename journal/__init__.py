@@ -60,14 +60,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(production_bp)
 
-    from .publish.embed import bp as embed_bp
-    from .publish.feeds import bp as feeds_bp
-    from .publish.sitemap import bp as sitemap_bp
-    from .publish.views import bp as publish_bp
-
-    for blueprint in (publish_bp, feeds_bp, embed_bp, sitemap_bp):
-        app.register_blueprint(blueprint)
-
     from .publish.api import bp as api_bp
     from .publish.embed import bp as embed_bp
     from .publish.feeds import bp as feeds_bp
