@@ -189,7 +189,9 @@ class _Parser:
                 self.groups.append(Group((Clause(clauses[0].field, words, True),), True))
             else:
                 for clause in clauses:
-                    self.groups.append(Group((clause,), negated))
+                    group = Group((clause,), negated)
+                    if group not in self.groups:  # "lúa lúa lúa" costs one "lúa"
+                        self.groups.append(group)
             pending_or = False
         if pending_or or negate_next:
             self._notice(OPERATOR_IGNORED, "OR" if pending_or else "NOT")

@@ -316,7 +316,14 @@ def document_fields(doc: SearchDocument) -> dict:
 # --- query translation ------------------------------------------------------------------
 
 
-def clause_query(clause: Clause) -> wq.Query:
+def clause_query(clause: Clause, scoring: bool = False) -> wq.Query:
+    """The whoosh query of one clause.
+
+    With ``scoring``, a phrase becomes the conjunction of its words: whoosh's phrase
+    matcher can run for seconds without yielding a document (so without a chance to stop
+    at the time limit); the documents scored are restricted to the true phrase matches,
+    found by :func:`_phrase_ids`, which checks the clock.
+    """
     if clause.field == "doi":
         return wq.Term("doi", clause.words[0])
     if clause.field == "task":
@@ -335,23 +342,24 @@ def clause_query(clause: Clause) -> wq.Query:
     for fieldname, form, boost in plan:
         terms = [form(w) for w in clause.words]
         if fieldname.endswith(("_f", "_en")):
-            phrases.append(wq.Phrase(fieldname, terms, boost=boost))
+            if scoring:
+                unique = dict.fromkeys(terms)
+                phrases.append(wq.And([wq.Term(fieldname, t) for t in unique], boost=boost))
+            else:
+                phrases.append(wq.Phrase(fieldname, terms, boost=boost))
         elif fieldname in ("text", "authors", "keywords") or clause.field == "title":
             accented.extend(wq.Term(fieldname, t, boost=boost) for t in terms if t is not None)
     required = wq.Or(phrases)
     return wq.AndMaybe(required, wq.And(accented)) if accented else required
 
 
-def whoosh_query(parsed: ParsedQuery) -> wq.Query | None:
-    """The whoosh query of a parsed query; None if there is nothing positive to match."""
-    positive = [wq.Or([clause_query(c) for c in g.clauses]) for g in parsed.positive]
+def scoring_query(parsed: ParsedQuery) -> wq.Query | None:
+    """What ranks the matches: the positive clauses (exclusions and exact phrase order are
+    enforced by the set of matching documents, see :func:`_matching`)."""
+    positive = [wq.Or([clause_query(c, True) for c in g.clauses]) for g in parsed.positive]
     if not positive:
         return None
-    q = positive[0] if len(positive) == 1 else wq.And(positive)
-    negative = [clause_query(c) for g in parsed.negative for c in g.clauses]
-    if negative:
-        q = wq.AndNot(q, negative[0] if len(negative) == 1 else wq.Or(negative))
-    return q
+    return positive[0] if len(positive) == 1 else wq.And(positive)
 
 
 # --- generations ------------------------------------------------------------------------
@@ -720,7 +728,7 @@ class WhooshEngine:
         )
         parsed = parse_query(text)
         results.notices = notices + parsed.notices
-        q = whoosh_query(parsed)
+        q = scoring_query(parsed)
         if q is None:
             results.error = ONLY_EXCLUSIONS if parsed.negative else EMPTY_QUERY
             return results
@@ -778,7 +786,7 @@ class WhooshEngine:
         if timed_out:
             results.notices.append(Notice(TIMED_OUT))
         if not base and not timed_out:
-            results.suggestion = _suggest(searcher, parsed)
+            results.suggestion = _suggest(searcher, parsed, deadline)
 
 
 def _clamp_int(value, low: int, high: int | None, default: int) -> int:
@@ -821,11 +829,16 @@ def clause_leaves(clause: Clause) -> list[wq.Query]:
     return list(q.subqueries) if isinstance(q, wq.Or) else [q]
 
 
-def _leaf_ids(searcher, q, live) -> set[int]:
+class _OutOfTime(Exception):
+    pass
+
+
+def _leaf_ids(searcher, q, live, deadline: float) -> set[int]:
     """Document numbers matching a term or phrase: postings read a block at a time."""
-    if not isinstance(q, wq.Term):
-        return set(searcher.docs_for_query(q))
-    found: set[int] = set()
+    clock = time.monotonic
+    if isinstance(q, wq.Phrase):
+        return _phrase_ids(searcher, q, live, deadline)
+    found = set()
     for reader, offset in _leaves(searcher):
         try:
             matcher = reader.postings(q.fieldname, q.text)
@@ -833,10 +846,49 @@ def _leaf_ids(searcher, q, live) -> set[int]:
             if type(exc).__name__ == "TermNotFound":
                 continue
             raise
-        block_ids = _block_ids(getattr(matcher, "child", matcher))
+        block_ids = _block_ids(getattr(matcher, "child", matcher), deadline)
         ids = matcher.all_ids() if block_ids is None else block_ids
         found.update(ids if not offset else (d + offset for d in ids))
+        if clock() > deadline:
+            raise _OutOfTime
     return found if live is None else found & live
+
+
+def _phrase_ids(searcher, q: wq.Phrase, live, deadline: float) -> set[int]:
+    """Documents with the words of ``q`` adjacent and in order: the documents having all
+    the words, then their positions compared, one document at a time, watching the clock."""
+    fieldname, words = q.fieldname, list(q.words)
+    candidates = None
+    for word in dict.fromkeys(words):
+        ids = _leaf_ids(searcher, wq.Term(fieldname, word), live, deadline)
+        candidates = ids if candidates is None else candidates & ids
+        if not candidates:
+            return set()
+    found: set[int] = set()
+    clock = time.monotonic
+    for reader, offset in _leaves(searcher):
+        end = offset + reader.doc_count_all()
+        local = sorted(d - offset for d in candidates if offset <= d < end)
+        if not local:
+            continue
+        matchers = [reader.postings(fieldname, word) for word in words]
+        for n, docnum in enumerate(local):
+            if not n & 31 and clock() > deadline:
+                raise _OutOfTime
+            positions = []
+            for matcher in matchers:
+                matcher.skip_to(docnum)
+                if not matcher.is_active() or matcher.id() != docnum:
+                    break
+                positions.append(matcher.value_as("positions"))
+            else:
+                following = [set(p) for p in positions[1:]]
+                if any(
+                    all(start + i in later for i, later in enumerate(following, 1))
+                    for start in positions[0]
+                ):
+                    found.add(docnum + offset)
+    return found
 
 
 def _leaves(searcher):
@@ -844,40 +896,46 @@ def _leaves(searcher):
     return [(reader, 0)] if reader.is_atomic() else list(reader.leaf_readers())
 
 
-def _block_ids(matcher) -> list[int] | None:
+def _block_ids(matcher, deadline: float) -> list[int] | None:
     """All ids of a whoosh W3 postings matcher, a block at a time (None if not one)."""
     needed = ("_read_ids", "_next_block", "_atend", "_blocklength", "_i")
     if not all(hasattr(matcher, name) for name in needed):
         return None
     out: list[int] = []
+    blocks = 0
     while not matcher._atend and matcher._i < matcher._blocklength:
         if matcher._ids is None:
             matcher._read_ids()
         out.extend(matcher._ids[matcher._i :])
         matcher._next_block()
+        blocks += 1
+        if not blocks & 15 and time.monotonic() > deadline:
+            raise _OutOfTime
     return out
 
 
 def _matching(searcher, parsed: ParsedQuery, live, deadline: float) -> tuple[set[int], bool]:
-    """All matching document numbers (deleted ones excluded), by set algebra on postings."""
-    groups = []
-    for group in parsed.positive:
-        ids: set[int] = set()
-        for clause in group.clauses:
-            for leaf in clause_leaves(clause):
-                ids |= _leaf_ids(searcher, leaf, live)
-        groups.append(ids)
-        if time.monotonic() > deadline:
-            return set(), True
-    groups.sort(key=len)
-    found = groups[0]
-    for ids in groups[1:]:
-        found = found & ids
-    for group in parsed.negative:
-        for clause in group.clauses:
-            for leaf in clause_leaves(clause):
-                found -= _leaf_ids(searcher, leaf, live)
-    return found, time.monotonic() > deadline
+    """All matching document numbers (deleted ones excluded), by set algebra on postings.
+    Past the deadline: nothing, and True."""
+    try:
+        groups = []
+        for group in parsed.positive:
+            ids: set[int] = set()
+            for clause in group.clauses:
+                for leaf in clause_leaves(clause):
+                    ids |= _leaf_ids(searcher, leaf, live, deadline)
+            groups.append(ids)
+        groups.sort(key=len)
+        found = groups[0]
+        for ids in groups[1:]:
+            found = found & ids
+        for group in parsed.negative:
+            for clause in group.clauses:
+                for leaf in clause_leaves(clause):
+                    found -= _leaf_ids(searcher, leaf, live, deadline)
+    except _OutOfTime:
+        return set(), True
+    return found, False
 
 
 def _facet_counts(base, selected, facet_sets, filters) -> dict[str, list[FacetValue]]:
@@ -891,7 +949,7 @@ def _facet_counts(base, selected, facet_sets, filters) -> dict[str, list[FacetVa
         chosen_values = filters.get(facet, ())
         values = []
         for value, ids in facet_sets[facet].items():
-            count = len(scope & ids) if len(scope) < len(ids) else len(ids & scope)
+            count = len(scope & ids)
             if count or value in chosen_values:
                 values.append(FacetValue(value, count, value in chosen_values))
         for value in chosen_values:
@@ -968,7 +1026,7 @@ def _known(reader, folded: str) -> bool:
     return reader.doc_frequency("text_en", analysis.stem_word(folded)) > 0
 
 
-def _suggest(searcher, parsed: ParsedQuery) -> str | None:
+def _suggest(searcher, parsed: ParsedQuery, deadline: float) -> str | None:
     """A corrected query from the folded vocabulary, if it finds something."""
     reader = searcher.reader()
     correctors = [reader.corrector(f) for f in SUGGEST_FIELDS]
@@ -1000,8 +1058,7 @@ def _suggest(searcher, parsed: ParsedQuery) -> str | None:
     if not changed:
         return None
     suggestion = ParsedQuery(groups)
-    q = whoosh_query(suggestion)
-    if q is None:
+    if not suggestion.positive:
         return None
-    found, _ = _matching(searcher, suggestion, None, time.monotonic() + 1.0)
+    found, _ = _matching(searcher, suggestion, None, deadline)
     return suggestion.as_text() if found else None

@@ -109,6 +109,11 @@ def test_long_query_is_cut(engine):
     assert len(parsed.groups[0].clauses[0].words[0]) <= MAX_QUERY_CHARS
 
 
+def test_repeated_words_are_searched_once():
+    assert len(parse_query("lúa lúa LÚA lúa").groups) == 1
+    assert len(parse_query("lúa -lúa").groups) == 2
+
+
 def test_many_terms_are_cut(engine):
     parsed = parse_query(" ".join(f"w{i}" for i in range(100)))
     assert len(parsed.groups) == MAX_TERMS
