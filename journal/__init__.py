@@ -61,13 +61,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(production_bp)
 
     from .publish.api import bp as api_bp
+    from .publish.editorial import bp as publishing_bp
     from .publish.embed import bp as embed_bp
     from .publish.feeds import bp as feeds_bp
     from .publish.oai import bp as oai_bp
     from .publish.sitemap import bp as sitemap_bp
     from .publish.views import bp as publish_bp
 
-    for blueprint in (publish_bp, feeds_bp, embed_bp, api_bp, oai_bp, sitemap_bp):
+    for blueprint in (publish_bp, publishing_bp, feeds_bp, embed_bp, api_bp, oai_bp, sitemap_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(oai_bp)  # OAI-PMH accepts POST from harvesters (read-only)
 

@@ -21,6 +21,11 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(mail_group)
     app.cli.add_command(worker_command)
 
+    from .publish.cli import crossref_group, doaj_group
+
+    app.cli.add_command(crossref_group)
+    app.cli.add_command(doaj_group)
+
 
 @click.command("seed")
 @with_appcontext

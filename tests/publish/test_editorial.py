@@ -1,0 +1,188 @@
+"""Editorial publishing routes: who may do what (a roles × routes matrix), and what each
+route does when it is allowed."""
+
+from __future__ import annotations
+
+import pytest
+
+from journal.extensions import db
+from journal.publish import issues
+from journal.publish.records import Article, Issue
+
+from .factories import make_issue, make_published_article, make_ready_submission
+
+ROLES = ["anonymous", "author", "province_editor", "other_board", "editor_in_chief", "admin"]
+
+
+@pytest.fixture
+def world(app, users):
+    """A Cần Thơ article ready to publish, an open issue with a scheduled Cần Thơ article,
+    and a published article."""
+    ready = make_ready_submission(users["author"], province="CT")
+    issue = make_issue(1, 1, 2025)
+    scheduled = make_ready_submission(users["author"], province="CT")
+    issues.schedule_article(scheduled, issue, users["editor_in_chief"])
+    online = make_published_article(users["author"])
+    live = make_published_article(users["author"])
+    return {"ready": ready, "issue": issue, "online": online, "live": live}
+
+
+def client_for(role, client, login, users):
+    return client if role == "anonymous" else login(users[role])
+
+
+# (method, path, data, roles allowed, status when allowed)
+def routes(w):
+    return [
+        (
+            "get",
+            "/editorial/publishing",
+            None,
+            {"province_editor", "other_board", "editor_in_chief"},
+            200,
+        ),
+        (
+            "post",
+            "/editorial/issues",
+            {"volume": 9, "number": 1, "year": 2026},
+            {"editor_in_chief"},
+            303,
+        ),
+        ("get", f"/editorial/issues/{w['issue'].id}", None, {"editor_in_chief"}, 200),
+        (
+            "post",
+            f"/editorial/issues/{w['issue'].id}",
+            {"volume": 1, "number": 1, "year": 2025, "title_vi": "Số Tết"},
+            {"editor_in_chief"},
+            303,
+        ),
+        (
+            "post",
+            f"/editorial/submissions/{w['ready'].id}/schedule",
+            {"issue_id": w["issue"].id},
+            {"province_editor", "editor_in_chief"},
+            303,
+        ),
+        (
+            "post",
+            f"/editorial/submissions/{w['ready'].id}/publish-online",
+            {},
+            {"province_editor", "editor_in_chief"},
+            303,
+        ),
+        (
+            "post",
+            f"/editorial/articles/{w['online'].id}/place",
+            {"issue_id": w["issue"].id},
+            {"editor_in_chief"},
+            303,
+        ),
+        ("post", f"/editorial/issues/{w['issue'].id}/publish", {}, {"editor_in_chief"}, 303),
+        (
+            "post",
+            f"/editorial/articles/{w['live'].id}/unpublish",
+            {"reason": "Trùng lặp."},
+            {"editor_in_chief"},
+            303,
+        ),
+    ]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("index", range(9))
+def test_roles_by_routes(client, login, users, world, role, index):
+    method, path, data, allowed, ok_status = routes(world)[index]
+    http = client_for(role, client, login, users)
+    response = (
+        getattr(http, method)(path, data=data) if data is not None else getattr(http, method)(path)
+    )
+    if role == "anonymous":
+        assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+    elif role in allowed:
+        assert response.status_code == ok_status, response.get_data(as_text=True)[:500]
+    else:
+        assert response.status_code == 403
+
+
+def test_other_provinces_editor_cannot_touch_a_can_tho_article(login, users, world):
+    http = login(users["other_board"])
+    response = http.post(f"/editorial/submissions/{world['ready'].id}/publish-online")
+    assert response.status_code == 403
+    assert world["ready"].stage == "production"
+    queue = http.get("/editorial/publishing").get_data(as_text=True)
+    assert world["ready"].title_vi not in queue
+
+
+def test_the_queue_shows_what_is_ready(login, users, world):
+    page = login(users["province_editor"]).get("/editorial/publishing").get_data(as_text=True)
+    assert world["ready"].title_vi in page
+    assert "Publish online first" in page or "Xuất bản trực tuyến trước" in page
+
+
+def test_publish_an_issue_from_the_page(login, users, world):
+    http = login(users["editor_in_chief"])
+    response = http.post(f"/editorial/issues/{world['issue'].id}/publish")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/issues/{world['issue'].id}")
+    issue = db.session.get(Issue, world["issue"].id)
+    assert issue.is_published
+    again = http.post(f"/editorial/issues/{world['issue'].id}/publish")
+    assert again.status_code == 409
+
+
+def test_order_form_reorders(login, users, world, app):
+    eic = users["editor_in_chief"]
+    second = make_ready_submission(users["author"])
+    issues.schedule_article(second, world["issue"], eic)
+    placed = issues.issue_articles(world["issue"])
+    section_id = world["issue"].sections[0].section_id
+    data = {
+        f"section-{section_id}": "1",
+        f"article-{placed[0].id}": "2",
+        f"article-{placed[1].id}": "1",
+    }
+    response = login(eic).post(f"/editorial/issues/{world['issue'].id}/order", data=data)
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert [a.id for a in issues.issue_articles(db.session.get(Issue, world["issue"].id))] == [
+        placed[1].id,
+        placed[0].id,
+    ]
+    bad = login(eic).post(f"/editorial/issues/{world['issue'].id}/order", data={"article-1": "x"})
+    assert bad.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        ({"volume": "", "number": 1, "year": 2025}, 400),
+        ({"volume": 1, "number": 1, "year": 1800}, 400),
+        ({"volume": 1, "number": 1, "year": 2025}, 409),  # exists already
+        ({"volume": -1, "number": "<script>", "year": 2025}, 400),
+    ],
+)
+def test_hostile_issue_forms(login, users, world, data, status):
+    response = login(users["editor_in_chief"]).post("/editorial/issues", data=data)
+    assert response.status_code == status
+    assert "<script>" not in response.get_data(as_text=True)
+    assert db.session.execute(db.select(db.func.count(Issue.id))).scalar() == 1
+
+
+def test_unpublish_needs_a_reason(login, users, world):
+    http = login(users["editor_in_chief"])
+    response = http.post(f"/editorial/articles/{world['live'].id}/unpublish", data={"reason": "  "})
+    assert response.status_code == 400
+    assert db.session.get(Article, world["live"].id).unpublished_at is None
+    assert http.post("/editorial/articles/99999/unpublish", data={"reason": "x"}).status_code == 404
+
+
+def test_scheduling_into_an_unknown_issue(login, users, world):
+    http = login(users["editor_in_chief"])
+    response = http.post(
+        f"/editorial/submissions/{world['ready'].id}/schedule", data={"issue_id": "99999"}
+    )
+    assert response.status_code == 404
+    response = http.post(
+        f"/editorial/submissions/{world['ready'].id}/schedule", data={"issue_id": "abc"}
+    )
+    assert response.status_code == 400
