@@ -72,6 +72,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     csrf.exempt(oai_bp)  # OAI-PMH accepts POST from harvesters (read-only)
 
+    import exchange_bridge  # registered here only: the journal never imports it
+
+    exchange_bridge.init_app(app)
+
     if app.config["PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

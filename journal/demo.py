@@ -488,4 +488,9 @@ def load_demo() -> list[tuple[str, str]]:
     from .publish.production_demo import ensure_production_demo
 
     ensure_production_demo(people, tasks)  # typesets: a few seconds
+    from flask import current_app
+
+    from .signals import demo_loaded
+
+    demo_loaded.send(current_app._get_current_object(), people=people, tasks=tasks)
     return [(label, people[key].email) for label, key in LISTED]

@@ -17,7 +17,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, true, update
 
-from .. import workflow
+from .. import signals, workflow
 from ..accounts.models import User
 from ..accounts.services import (
     check_password_strength,
@@ -234,14 +234,27 @@ class Suggestion:
 SUGGESTIONS_MAX = 30
 
 
+def listener_expertise(submission: Submission) -> dict[int, list[str]]:
+    """More people to consider and their keywords, from the listeners of
+    ``signals.reviewer_expertise`` (the exchange bridge's public experts, with the keywords
+    of their published articles)."""
+    extra: dict[int, list[str]] = {}
+    for _receiver, found in signals.reviewer_expertise.send(submission):
+        for user_id, words in (found or {}).items():
+            extra.setdefault(user_id, []).extend(words)
+    return extra
+
+
 def suggest_reviewers(submission: Submission) -> list[Suggestion]:
     """Board members and users whose expertise matches the submission's keywords, with
     their conflicts; the best matches first, people who cannot be invited last."""
     keywords = [_tokens(k) for k in submission.keywords("vi") + submission.keywords("en")]
     board_ids = set(db.session.execute(db.select(BoardMembership.user_id)).scalars())
+    extra = listener_expertise(submission)
     candidates = db.session.execute(
         db.select(User).where(
-            User.active.is_(True), or_(User.id.in_(board_ids), User.expertise != "")
+            User.active.is_(True),
+            or_(User.id.in_(board_ids), User.expertise != "", User.id.in_(extra)),
         )
     ).scalars()
     editor = handling_editor(submission)
@@ -254,7 +267,8 @@ def suggest_reviewers(submission: Submission) -> list[Suggestion]:
     for user in candidates:
         if editor is not None and user.id == editor.id:
             continue
-        matched = [k for k in user.expertise_list if _keywords_match(k, keywords)]
+        expertise = dict.fromkeys(user.expertise_list + extra.get(user.id, []))
+        matched = [k for k in expertise if _keywords_match(k, keywords)]
         if not matched and user.id not in board_ids:
             continue
         suggestions.append(
