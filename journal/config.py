@@ -103,6 +103,8 @@ CROSSREF_TIMEOUT = 30
 # OAI-PMH. OAI_TOKEN_SECRET None: resumption tokens are signed with SECRET_KEY.
 OAI_REPOSITORY_NAME = "Mekong Delta Journal of Science and Technology"
 OAI_ADMIN_EMAIL = "oai@mekongjournal.vn"
+# The oai:<identifier>:article/<id> namespace; None = the host of BASE_URL (a domain name).
+OAI_REPOSITORY_IDENTIFIER = None
 OAI_PAGE_SIZE = 100
 OAI_TOKEN_SECRET = None
 OAI_TOKEN_LIFETIME = 24 * 3600

@@ -488,6 +488,9 @@ def load_demo() -> list[tuple[str, str]]:
     from .publish.production_demo import ensure_production_demo
 
     ensure_production_demo(people, tasks)  # typesets: a few seconds
+    from .publish.publishing_demo import ensure_publishing_demo
+
+    ensure_publishing_demo(people, tasks)  # four more articles typeset; volume 1 published
     from flask import current_app
 
     from .signals import demo_loaded
