@@ -21,6 +21,7 @@ import argparse
 import cProfile
 import datetime as dt
 import io
+import os
 import pstats
 import random
 import shutil
@@ -460,13 +461,20 @@ def fts_query(con, text, filters, sort):
 # --- running -------------------------------------------------------------------------------
 
 
-def timed_runs(fn, repeat: int) -> float:
+CPU_TIMES: dict[str, list[float]] = {"whoosh": [], "fts5": []}
+
+
+def timed_runs(fn, repeat: int, engine: str) -> float:
+    """Median wall time (ms) of ``repeat`` runs after a warm-up; the median CPU time of this
+    process is kept in CPU_TIMES too (less disturbed when the machine is shared)."""
     fn()  # warm-up
-    samples = []
+    samples, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         fn()
         samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    CPU_TIMES[engine].append(statistics.median(cpu))
     return statistics.median(samples)
 
 
@@ -522,7 +530,7 @@ def main(argv=None) -> int:
     for text, filters, sort in qs:
         request = SearchRequest(text=text, filters=filters, sort=sort)
         result = engine.search(request)
-        ms = timed_runs(lambda r=request: engine.search(r), args.repeat)
+        ms = timed_runs(lambda r=request: engine.search(r), args.repeat, "whoosh")
         rows.append([text, filters, sort, result.total, ms, result.notice_codes()])
 
     fts = None
@@ -540,7 +548,9 @@ def main(argv=None) -> int:
         for row in rows:
             text, filters, sort = row[:3]
             total, _ = fts_query(con, text, filters, sort)
-            ms = timed_runs(lambda t=text, f=filters, s=sort: fts_query(con, t, f, s), args.repeat)
+            ms = timed_runs(
+                lambda t=text, f=filters, s=sort: fts_query(con, t, f, s), args.repeat, "fts5"
+            )
             row += [total, ms]
             fts.append(ms)
         con.close()
@@ -583,6 +593,14 @@ def main(argv=None) -> int:
         if build_s and fts_s:
             ratio += f", build time {build_s / fts_s:.1f}x"
         print(ratio)
+
+    cpu_line = "cpu time:"
+    for name, values in CPU_TIMES.items():
+        if values:
+            cpu_line += (
+                f" {name} p50 {percentile(values, 50):.1f} ms, p95 {percentile(values, 95):.1f} ms;"
+            )
+    print(cpu_line + f" load average {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
 
     if args.profile:
         slowest = sorted(rows, key=lambda r: -r[4])[:5]
