@@ -175,15 +175,29 @@ def _require_in_production(submission) -> None:
 # --- Queries ------------------------------------------------------------------------------
 
 
+def _handled_by(query, user):
+    if user.is_editor_in_chief:
+        return query
+    provinces = user.province_ids(BoardRole.PROVINCE_EDITOR)
+    return query.where(Submission.province_id.in_(provinces or {-1}))
+
+
 def production_queue(user) -> list[Submission]:
     """Submissions accepted or in production that ``user`` handles, oldest first."""
     query = db.select(Submission).where(
         Submission.stage.in_([Stage.ACCEPTED.value, Stage.PRODUCTION.value])
     )
-    if not user.is_editor_in_chief:
-        provinces = user.province_ids(BoardRole.PROVINCE_EDITOR)
-        query = query.where(Submission.province_id.in_(provinces or {-1}))
-    return list(db.session.execute(query.order_by(Submission.id)).scalars())
+    return list(db.session.execute(_handled_by(query, user).order_by(Submission.id)).scalars())
+
+
+def recently_produced(user, limit: int = 20) -> list[Submission]:
+    """The latest scheduled or published submissions ``user`` handles (their production
+    pages keep the runs and galleys)."""
+    query = db.select(Submission).where(
+        Submission.stage.in_([Stage.SCHEDULED.value, Stage.PUBLISHED.value])
+    )
+    query = _handled_by(query, user).order_by(Submission.updated_at.desc(), Submission.id.desc())
+    return list(db.session.execute(query.limit(limit)).scalars())
 
 
 def runs_of(submission) -> list[TypesetRun]:

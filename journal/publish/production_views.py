@@ -99,7 +99,9 @@ def _page(submission: Submission, form: ProductionFileForm | None = None, status
 def index():
     production.require_production_list(current_user)
     return render_template(
-        "publish/production_list.html", submissions=production.production_queue(current_user)
+        "publish/production_list.html",
+        submissions=production.production_queue(current_user),
+        produced=production.recently_produced(current_user),
     )
 
 

@@ -33,6 +33,12 @@ def live_server(app, app_config):
     finally:
         server.shutdown()
         thread.join(timeout=5)
+        from journal.extensions import db
+        from journal.jobs import wait_all
+
+        wait_all(served)  # background jobs the pages started
+        with served.app_context():
+            db.engine.dispose()  # its own pool: closed now, not when collected
 
 
 @pytest.fixture

@@ -245,3 +245,17 @@ def test_an_editor_who_is_an_author_does_not_handle_the_submission(app, users, e
 def test_the_menu_links_to_production_for_editors(app, users, english, role, shown):
     page = english(users[role]).get("/")
     assert ('href="/production/"' in page.text) is shown
+
+
+def test_published_articles_stay_reachable_from_the_list(app, users, english):
+    from ...factories import make_submission
+
+    published = make_submission(users["author"], stage="published")
+    elsewhere = make_submission(users["other_author"], stage="published", province=None)
+
+    page = english(users["province_editor"]).get("/production/")
+
+    assert "Scheduled and published" in page.text
+    assert f'href="/production/{published.id}"' in page.text
+    assert f'href="/production/{elsewhere.id}"' not in page.text  # not Cần Thơ's
+    assert english(users["province_editor"]).get(f"/production/{published.id}").status_code == 200
