@@ -94,7 +94,9 @@ def run_typesetting(run_id: int) -> str:
         return "skipped"
     clock = StageClock()
     try:
-        status = finish_run(run_id, _typeset(run_id, clock))
+        galleys = _typeset(run_id, clock)
+        clock.start("saving")  # files, page count, previews: logged, not a stage of the run
+        status = finish_run(run_id, galleys)
     except TypesetError as error:
         fail_run(run_id, error.message)
         status = "failed"
