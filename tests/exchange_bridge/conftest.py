@@ -7,7 +7,11 @@ import pytest
 
 from .receivers import start_receiver
 
-SECRETS = {"exchange": "exchange-secret", "startups": "startups-secret", "experts": "experts-secret"}
+SECRETS = {
+    "exchange": "exchange-secret",
+    "startups": "startups-secret",
+    "experts": "experts-secret",
+}
 
 
 @pytest.fixture

@@ -70,3 +70,11 @@ def fresh(obj):
     """``obj`` as the database has it now."""
     db.session.expire_all()
     return db.session.get(type(obj), obj.id)
+
+
+def english(message) -> str:
+    """A translatable message as English text (the catalogs translate the default, vi)."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        return str(message)

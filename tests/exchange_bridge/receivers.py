@@ -22,7 +22,7 @@ MODES = (
     "error",  # answer 500
     "timeout",  # answer nothing for longer than the bridge waits
     "garbage",  # answer bytes that are not HTTP
-    "unacknowledged",  # answer 200 with a body that is not the acknowledgement
+    "unacknowledged",  # answer 200 with a body that is not the acknowledgement (a proxy)
     "lost_answer",  # record the delivery, then answer too late (the answer is lost)
 )
 
@@ -94,7 +94,7 @@ def _handler(receiver: Receiver):
             self.end_headers()
             self.wfile.write(body)
 
-        def do_POST(self):  # noqa: N802 (http.server's naming)
+        def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             headers = {k: v for k, v in self.headers.items()}
             with receiver.lock:
@@ -108,6 +108,8 @@ def _handler(receiver: Receiver):
             if mode == "garbage":
                 self.wfile.write(b"\x00\xffthis is not HTTP\r\n\r\n")
                 return None
+            if mode == "unacknowledged":  # e.g. a captive portal: the receiver never saw it
+                return self._answer(200, {"status": "fine, probably"})
             reason = receiver.verify(headers, body)
             if reason is not None:
                 with receiver.lock:
@@ -120,8 +122,6 @@ def _handler(receiver: Receiver):
                     return self._answer(409, {"error": "already received", "received": key})
                 receiver.seen_keys.add(key)
                 receiver.accepted.append(json.loads(body))
-            if mode == "unacknowledged":
-                return self._answer(200, {"status": "fine, probably"})
             if mode == "lost_answer":
                 time.sleep(receiver.delay)
                 return None
@@ -135,7 +135,7 @@ def start_receiver(secret: str) -> Receiver:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(receiver))
     server.daemon_threads = True
     receiver.server = server
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
     return receiver
 
 
