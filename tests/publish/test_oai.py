@@ -363,6 +363,9 @@ def served(app, app_config):
     finally:
         server.shutdown()
         thread.join(timeout=5)
+        server.server_close()
+        with served_app.app_context():
+            db.engine.dispose()  # its pooled connections, closed now rather than at collection
 
 
 def test_full_harvest_with_sickle(served, app, users):
