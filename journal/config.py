@@ -123,3 +123,10 @@ TYPESET_STALE_AFTER = 15 * 60
 # The journal's id in the JATS journal-meta, and the publisher's place.
 JOURNAL_ID = "mdjst"
 JOURNAL_PUBLISHER_LOC = "Cần Thơ, Việt Nam"
+
+# Search (journal/search/). SEARCH_DIR None = ``search/`` in the instance folder (the whoosh
+# index, one directory per generation). A query stops after SEARCH_TIME_LIMIT seconds and
+# answers with what it found and a notice. Results per page on /search (at most 50).
+SEARCH_DIR = None
+SEARCH_TIME_LIMIT = 0.5
+SEARCH_PAGE_SIZE = 10
