@@ -16,6 +16,7 @@ Pure functions over bytes and plain data (no database, no request):
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import unicodedata
@@ -128,15 +129,26 @@ def _parse(name: str, data: bytes) -> etree._Element:
 
 
 def _serialise(root: etree._Element) -> bytes:
+    # Entity references stay unexpanded when parsing; without their DTD (not written out)
+    # they would make the part unreadable, so they go.
+    _remove(list(root.iter(etree.Entity)))
     standalone = root.getroottree().docinfo.standalone
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=standalone)
 
 
 def _remove(elements: Iterable[etree._Element]) -> None:
+    """Remove ``elements``, keeping the text that follows each (its tail)."""
     for element in list(elements):
         parent = element.getparent()
-        if parent is not None:
-            parent.remove(element)
+        if parent is None:
+            continue
+        if element.tail:
+            previous = element.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + element.tail
+            else:
+                parent.text = (parent.text or "") + element.tail
+        parent.remove(element)
 
 
 def _scrub_docx_part(name: str, data: bytes) -> bytes | None:
@@ -297,9 +309,10 @@ def scrub_latex(text: str) -> str:
 
 @dataclass(frozen=True)
 class Place:
-    """Text found at a location of a document (or of the submission's metadata)."""
+    """Text found at a location of a document (or of the submission's metadata). The
+    location may be a lazy string: it is shown in the reader's language."""
 
-    location: str
+    location: object
     text: str
 
 
@@ -320,7 +333,9 @@ def document_text(data: bytes, media_type: str, limits: ZipLimits, label: str) -
     name and each XML part's text and attribute values; for text files, the text."""
     if media_type in (DOCX, ODT):
         archive = check_zip(io.BytesIO(data), limits)
-        places = [Place(f"{label}: {_l('names of the parts')}", " ".join(archive.namelist()))]
+        places = [
+            Place(_l("%(file)s: names of the parts", file=label), " ".join(archive.namelist()))
+        ]
         for info in archive.infolist():
             if info.filename.endswith((".xml", ".rels")):
                 root = _parse(info.filename, archive.read(info))
@@ -334,9 +349,12 @@ def document_text(data: bytes, media_type: str, limits: ZipLimits, label: str) -
 
 def fold(text: str) -> str:
     """Lower case without diacritics ("Nguyễn Đức" → "nguyen duc")."""
+    if text.isascii():
+        return text.lower()
     return "".join(_fold_char(ch) for ch in text)
 
 
+@functools.lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
     if ch in "đĐ":
         return "d"
@@ -344,14 +362,16 @@ def _fold_char(ch: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _folded_with_index(text: str) -> tuple[str, list[int]]:
-    """The folded text and, for each of its characters, the index in ``text``."""
-    chars, index = [], []
-    for i, ch in enumerate(text):
-        folded = _fold_char(ch)
-        chars.append(folded)
-        index.extend([i] * len(folded))
-    return "".join(chars), index
+def _folded_with_index(text: str) -> tuple[str, list[int] | None]:
+    """The folded text and, for each of its characters, the index in ``text`` (None when
+    folding kept every character's position)."""
+    if text.isascii():
+        return text.lower(), None
+    pieces = [_fold_char(ch) for ch in text]
+    if all(len(piece) == 1 for piece in pieces):
+        return "".join(pieces), None
+    index = [i for i, piece in enumerate(pieces) for _ in piece]
+    return "".join(pieces), index
 
 
 @dataclass(frozen=True)
@@ -405,7 +425,7 @@ def make_needles(people: Iterable[tuple[str | None, str | None, str | None]]) ->
 
 @dataclass(frozen=True)
 class Finding:
-    location: str
+    location: object
     kind: str
     value: str
     excerpt: str
@@ -423,9 +443,22 @@ def find_leaks(places: Iterable[Place], needles: list[Needle]) -> list[Finding]:
             match = needle.pattern.search(folded)
             if match is None:
                 continue
-            start, end = index[match.start()], index[match.end() - 1] + 1
+            if index is None:
+                start, end = match.start(), match.end()
+            else:
+                start, end = index[match.start()], index[match.end() - 1] + 1
             excerpt = place.text[max(0, start - EXCERPT_CHARS) : end + EXCERPT_CHARS]
             findings.append(
-                Finding(str(place.location), needle.kind, needle.value, " ".join(excerpt.split()))
+                Finding(place.location, needle.kind, needle.value, " ".join(excerpt.split()))
             )
     return findings
+
+
+class PlaceList:
+    """The distinct locations of ``findings``, joined in the language active when shown."""
+
+    def __init__(self, findings: Iterable[Finding]):
+        self.locations = [f.location for f in findings]
+
+    def __str__(self) -> str:
+        return "; ".join(sorted({str(location) for location in self.locations}))

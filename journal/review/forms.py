@@ -186,7 +186,8 @@ class AcceptForm(FlaskForm):
 
 
 class DeclineForm(FlaskForm):
-    reason = _reason_field(_l("Reason (optional)"))
+    # No length check here: the service checks who declines first, then the reason.
+    reason = TextAreaField(_l("Reason (optional)"), filters=[_strip])
 
 
 class ReviewForm(FlaskForm):

@@ -35,7 +35,7 @@ from ..provinces import BoardMembership
 from ..storage import file_store
 from ..submissions.models import Submission, SubmissionAuthor, SubmissionFile
 from ..submissions.services import check_upload, human_size, one_transaction, zip_limits
-from .anonymise import Place, document_text, find_leaks, fold, make_needles, scrub
+from .anonymise import Place, PlaceList, document_text, find_leaks, fold, make_needles, scrub
 from .labels import recommendation_label
 from .models import OPEN_STATUSES, AssignmentStatus, Recommendation, ReviewAssignment
 from .permissions import (
@@ -560,6 +560,9 @@ def accept_invitation(
     invitation_state(assignment)
     account = _check_actor(assignment, actor)
     submission = assignment.submission
+    signed_in = actor is not None and getattr(actor, "is_authenticated", False)
+    if account is not None and not signed_in:
+        raise LoginRequired()
     if assignment.status == AssignmentStatus.ACCEPTED:
         return account, False  # the link clicked again
     created = False
@@ -577,8 +580,6 @@ def accept_invitation(
             commit=False,
         )
         created = True
-    elif actor is None or not getattr(actor, "is_authenticated", False):
-        raise LoginRequired()
     if is_author_of(account, submission):
         raise ConflictOfInterest(_l("An author of the submission cannot review it."))
     assignment.reviewer_id = account.id
@@ -668,7 +669,7 @@ def _store_attachment(assignment: ReviewAssignment, reviewer: User, stream, file
     ext = "." + _name.rsplit(".", 1)[-1].lower()
     name = f"review-{assignment.submission_id}-r{assignment.round}-{assignment.id}{ext}"
     places = [
-        Place(str(_l("File name")), name),
+        Place(_l("File name"), name),
         *document_text(data, media_type, zip_limits(), name),
     ]
     findings = find_leaks(
@@ -679,7 +680,7 @@ def _store_attachment(assignment: ReviewAssignment, reviewer: User, stream, file
             _l(
                 "The attachment names you (%(places)s): the authors must not learn who "
                 "reviewed their manuscript. Remove your name and upload it again.",
-                places="; ".join(sorted({f.location for f in findings})),
+                places=PlaceList(findings),
             )
         )
     blob = file_store().put_bytes(data)

@@ -26,7 +26,15 @@ from ..models_base import utcnow
 from ..storage import file_store
 from ..submissions.models import Submission, SubmissionFile
 from ..submissions.services import check_upload, one_transaction, store_upload, touch, zip_limits
-from .anonymise import Finding, Place, document_text, find_leaks, make_needles, scrub
+from .anonymise import (
+    Finding,
+    Place,
+    PlaceList,
+    document_text,
+    find_leaks,
+    make_needles,
+    scrub,
+)
 from .labels import decision_label
 from .models import (
     DECISION_ACTIONS,
@@ -58,7 +66,7 @@ class LeakFound(WorkflowError):
                 "The copy for the reviewers still names an author in %(count)d place(s): "
                 "%(places)s. Upload a corrected copy, or send it anyway with a reason.",
                 count=len(findings),
-                places="; ".join(sorted({f.location for f in findings})),
+                places=PlaceList(findings),
             )
         )
 
@@ -154,7 +162,7 @@ def metadata_places(submission: Submission) -> list[Place]:
         "keywords": (_l("Keywords (Vietnamese)"), _l("Keywords (English)")),
     }
     return [
-        Place(str(label), getattr(submission, f"{name}_{lang}") or "")
+        Place(label, getattr(submission, f"{name}_{lang}") or "")
         for name, pair in labels.items()
         for label, lang in zip(pair, ("vi", "en"), strict=True)
     ]
@@ -202,7 +210,7 @@ def prepare_copies(submission: Submission) -> AnonymityReport:
         name = copy_name(submission, slot, number, source.media_type)
         data = scrub(_read(source), source.media_type, limits)
         report.copies.append(PreparedCopy(slot, name, source.media_type, data, fix))
-        places.append(Place(str(_l("File name")), name))
+        places.append(Place(_l("File name"), name))
         places.extend(document_text(data, source.media_type, limits, name))
     report.findings = find_leaks(places, make_needles(author_identities(submission)))
     return report
@@ -248,7 +256,7 @@ def send_to_review(
             review_round.letter_copy = record
     if report.findings:
         review_round.leak_override_reason = reason
-        places = "; ".join(sorted({f.location for f in report.findings}))
+        places = str(PlaceList(report.findings))
         record_event(
             "override_leak_check", submission=submission, actor=actor, note=f"{reason} [{places}]"
         )

@@ -540,8 +540,8 @@ def accept(token: str):
 def decline(token: str):
     a = _invitation_assignment(token)
     form = DeclineForm()
-    if not form.validate_on_submit():
-        return _invitation_page(a, token, status=400, error=form.reason.errors[0])
+    if not form.validate_on_submit():  # the CSRF token; the service checks the reason
+        _first_error(form)
     actor = current_user if current_user.is_authenticated else None
     reviewers.decline_invitation(a, actor, reason=form.reason.data or "")
     flash(_("You have declined the invitation. Thank you for letting us know."), "info")
