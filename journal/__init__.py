@@ -72,6 +72,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     csrf.exempt(oai_bp)  # OAI-PMH accepts POST from harvesters (read-only)
 
+    from .search import init_app as init_search
+
+    init_search(app)
+
     import exchange_bridge  # registered here only: the journal never imports it
 
     exchange_bridge.init_app(app)

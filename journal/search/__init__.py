@@ -46,3 +46,15 @@ def open_engine(directory: str | os.PathLike, **options) -> SearchEngine:
     from .whoosh_backend import WhooshEngine
 
     return WhooshEngine(directory, **options)
+
+
+def init_app(app) -> None:
+    """Register the search pages, the ``search`` command, the jobs and the listeners that
+    keep the index in step with publishing."""
+    from . import models, services  # noqa: F401  (models: the pending-changes table)
+    from .commands import search_group
+    from .views import bp
+
+    app.register_blueprint(bp)
+    app.cli.add_command(search_group)
+    services.connect_signals()
