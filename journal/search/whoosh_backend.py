@@ -391,9 +391,13 @@ class _Generation:
                 self.searchers.append(searcher)
             local.searcher, local.checked = searcher, now
         elif local.checked < changed_at or now - local.checked > REFRESH_SECONDS:
-            with _quiet_files():
-                fresh = searcher.refresh()
-            if fresh is not searcher:
+            if self.ix.latest_generation() != searcher.reader().generation():
+                # A new reader, not searcher.refresh(): refresh reuses the segment readers
+                # of unchanged segment ids, whose deletions are then stale (a removed
+                # article kept being found), and closing the old searcher afterwards
+                # closed the segments the fresh one shared (ReaderClosed on the next search).
+                with _quiet_files():
+                    fresh = self.ix.searcher()
                 with self.cache_lock:
                     self.searchers.append(fresh)
                     if searcher in self.searchers:
