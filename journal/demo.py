@@ -496,4 +496,7 @@ def load_demo() -> list[tuple[str, str]]:
     from .signals import demo_loaded
 
     demo_loaded.send(current_app._get_current_object(), people=people, tasks=tasks)
+    from .search.services import reindex
+
+    reindex()  # the published demo articles, searchable at once
     return [(label, people[key].email) for label, key in LISTED]

@@ -205,3 +205,16 @@ def test_every_public_page_links_to_search(app, client):
     for path in ("/", "/archive", "/search"):
         body = client.get(path).get_data(as_text=True)
         assert 'action="/search"' in body, path
+
+
+def test_searches_see_each_write_at_once(app):
+    first = make_published_article(title_vi="Xoài cát Hòa Lộc")
+    second = make_published_article(title_vi="Xoài cát chu")
+    services.reindex()
+    assert sorted(_found("xoai cat")) == sorted([str(first.id), str(second.id)])
+    engine = services.search_engine()
+    engine.remove([str(first.id)])
+    assert _found("xoai cat") == [str(second.id)]
+    engine.remove([str(second.id)])
+    results = services.search_articles("xoai cat")
+    assert results.hits == [] and results.error is None
