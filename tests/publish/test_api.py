@@ -87,23 +87,23 @@ def test_filters(client, catalogue):
     assert ids("?updated_since=2025-03-04") == [made[4].id, made[3].id]
 
 
-@pytest.mark.parametrize(
-    ("query", "status"),
-    [
-        ("?province=ZZ", 404),
-        ("?province=%3Cscript%3E", 404),
-        ("?section=nope", 404),
-        ("?issue=12345", 404),
-        ("?year=20x5", 400),
-        ("?year=3000", 400),
-        ("?language=fr", 400),
-        ("?updated_since=yesterday", 400),
-    ],
-)
-def test_bad_filters(client, catalogue, query, status):
-    response = client.get("/api/v1/articles" + query)
-    assert response.status_code == status
-    assert response.json["error"]["message"]
+BAD_FILTERS = [
+    ("?province=ZZ", 404),
+    ("?province=%3Cscript%3E", 404),
+    ("?section=nope", 404),
+    ("?issue=12345", 404),
+    ("?year=20x5", 400),
+    ("?year=3000", 400),
+    ("?language=fr", 400),
+    ("?updated_since=yesterday", 400),
+]
+
+
+def test_bad_filters(client, catalogue):
+    for query, status in BAD_FILTERS:
+        response = client.get("/api/v1/articles" + query)
+        assert response.status_code == status, query
+        assert response.json["error"]["message"], query
 
 
 def test_cursor_pagination_and_clamped_limits(client, catalogue):

@@ -242,10 +242,15 @@ def test_an_article_not_yet_published_is_404(client, app, users):
     assert client.get(f"/articles/{article.id}/pdf").status_code == 404
 
 
-@pytest.mark.parametrize(
-    "path", ["/", "/archive", "/sections/research", "/provinces/CT", "ISSUE", "ARTICLE"]
-)
-def test_conditional_get(client, published, path):
+PUBLIC_PAGES = ["/", "/archive", "/sections/research", "/provinces/CT", "ISSUE", "ARTICLE"]
+
+
+def test_conditional_get(client, published):
+    for year, path in enumerate(PUBLIC_PAGES, start=2030):
+        _check_conditional_get(client, published, path, year)
+
+
+def _check_conditional_get(client, published, path, year):
     path = path.replace("ISSUE", f"/issues/{published['issue'].id}")
     path = path.replace("ARTICLE", f"/articles/{published['vi'].id}")
     first = client.get(path)
@@ -261,7 +266,7 @@ def test_conditional_get(client, published, path):
     )
     assert other.status_code == 200
     # any change to the published record changes the validators
-    published["en"].updated_at = published["en"].updated_at.replace(year=2030)
+    published["en"].updated_at = published["en"].updated_at.replace(year=year)
     db.session.commit()
     changed = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
