@@ -485,6 +485,9 @@ def load_demo() -> list[tuple[str, str]]:
     tasks = _ensure_tasks()
     _ensure_submissions(people, tasks)
     db.session.commit()
+    from .review.demo import ensure_review_demo
+
+    ensure_review_demo(people, tasks)  # routed, and one submission in every editorial state
     from .publish.production_demo import ensure_production_demo
 
     ensure_production_demo(people, tasks)  # typesets: a few seconds

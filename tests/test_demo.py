@@ -98,8 +98,10 @@ def test_submissions_drafts_and_submitted_with_their_events(app):
         events = events_for(submission)
         if submission.stage == "submitted":
             assert submission.submitted_at is not None
+            # Submitted, then routed to the province's board (journal/review/routing.py).
             assert [(e.action, e.from_stage, e.to_stage, e.actor_id) for e in events] == [
-                ("submit", "draft", "submitted", submission.owner_id)
+                ("submit", "draft", "submitted", submission.owner_id),
+                ("assign_editor", None, None, None),
             ]
         elif submission.stage == "draft":  # (the article in production: tests/publish/production)
             assert events == []
