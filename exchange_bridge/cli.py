@@ -44,3 +44,23 @@ def resync_command(target):
 
     count = queue_everything(target)
     click.echo(f"Queued {count} delivery(ies); delivered {deliver_pending()}.")
+
+
+@bridge_group.command("listen")
+@click.option("--port", type=int, default=8765, show_default=True)
+@click.option("--secret", required=True, help="The secret the deliveries are signed with.")
+def listen_command(port, secret):
+    """Run a local receiver that checks and prints deliveries (demos, development).
+
+    Point a target at it, e.g. JOURNAL_BRIDGE_EXCHANGE_URL=http://127.0.0.1:8765/ and
+    JOURNAL_BRIDGE_EXCHANGE_SECRET=<the same secret>."""
+    from .listen import make_server
+
+    server = make_server(secret, port=port, echo=click.echo)
+    click.echo(f"Listening on http://127.0.0.1:{port}/ (Ctrl+C to stop).")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

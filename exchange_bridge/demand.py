@@ -4,7 +4,8 @@ A request is matched at once against the listed offers, the published articles a
 public experts (exchange_bridge/matching.py); the best matches are shown to the requester
 and mailed to them (with a private link) and to the editors of the request's province.
 A new request is seen by those people only; an editor lists it publicly or closes it.
-Contact details are never shown publicly.
+The requester's e-mail address and phone number are never shown publicly (the listing
+names the organisation and the contact person).
 """
 
 from __future__ import annotations

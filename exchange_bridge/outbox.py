@@ -14,6 +14,7 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -232,8 +233,17 @@ def _send(delivery: Delivery) -> tuple[str, int | None, str]:
     return "failed", answer.status, f"HTTP {answer.status}: {excerpt}"[:ERROR_MAX_CHARS]
 
 
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(text: str) -> str:
+    """Text from a receiver, safe to store and show (PostgreSQL refuses NUL bytes)."""
+    return _UNPRINTABLE.sub("\N{REPLACEMENT CHARACTER}", text)[:ERROR_MAX_CHARS]
+
+
 def _record(delivery: Delivery, outcome: str, status: int | None, error: str, started) -> None:
     finished = utcnow()
+    error = _printable(error)
     delivery.attempts += 1
     delivery.attempt_log.append(
         DeliveryAttempt(
@@ -293,6 +303,8 @@ def _deliver_one(delivery: Delivery) -> bool:
     started = utcnow()
     outcome, status, error = _send(delivery)
     _record(delivery, outcome, status, error, started)
+    if _withdrawn_expert(delivery):  # consent withdrawn while it was on its way
+        delivery.body = ""
     db.session.commit()
     return outcome != "failed"
 

@@ -285,3 +285,26 @@ def test_payloads_are_versioned_json_with_the_documented_fields(app, users, rece
         "approved",
         "updated",
     }
+
+
+def test_the_listen_command_receiver_checks_and_acknowledges(app, users, article):
+    import threading
+
+    from exchange_bridge.listen import make_server
+
+    printed = []
+    server = make_server("demo-secret", port=0, echo=printed.append)
+    threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
+    try:
+        host, port = server.server_address[:2]
+        app.config["BRIDGE_EXCHANGE_URL"] = f"http://{host}:{port}/"
+        app.config["BRIDGE_EXCHANGE_SECRET"] = "wrong"
+        offer = listed_offer(article, users["author"])
+        app.config["BRIDGE_EXCHANGE_SECRET"] = "demo-secret"
+        assert deliver_pending(now=_later(61)) == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert printed[0].startswith("refused (bad signature")
+    assert printed[1].startswith(f"technology_offer upsert {offer.id} (key ")
+    assert _deliveries()[0].status == "sent"

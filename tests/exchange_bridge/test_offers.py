@@ -225,3 +225,50 @@ def test_script_in_an_offer_is_inert_in_html_and_passed_as_data_in_json(
     raw = receivers["exchange"].requests[0].body.decode()
     assert json.loads(raw)["object"]["contact"]["organisation"] == SCRIPT
     assert "&lt;" not in raw
+
+
+def test_the_author_completes_and_approves_through_the_pages(app, users, receivers, login):
+    article = publish_funded_article(users["author"], users["editor_in_chief"])
+    offer = offers.offer_for(article)
+    author = login(users["author"])
+    form = author.get(f"/technologies/{offer.id}/edit?lang=en")
+    assert form.status_code == 200
+    assert (
+        offer.title_vi in form.text
+        and f'name="version" type="hidden" value="{offer.version}"' in form.text
+    )
+    data = {
+        "version": str(offer.version),
+        "title_vi": offer.title_vi,
+        "title_en": offer.title_en,
+        "summary_vi": offer.summary_vi,
+        "summary_en": offer.summary_en,
+        "field": "agriculture",
+        "trl": "5",
+        "ip_status": "plant_variety",
+        "transfer_modes": ["licence", "transfer"],
+        "contact_name": "Nguyễn Văn An",
+        "contact_organisation": "Đại học Cần Thơ",
+        "contact_email": "an@example.org",
+        "contact_phone": "0292 3 832 663",
+    }
+
+    bad = author.post(f"/technologies/{offer.id}/edit?lang=en", data={**data, "trl": "12"})
+    assert bad.status_code == 400 and "whole number from 1 to 9" in bad.text
+    assert author.post(f"/technologies/{offer.id}/edit", data=data).status_code == 302
+    stale = author.post(f"/technologies/{offer.id}/edit?lang=en", data={**data, "trl": "6"})
+    assert stale.status_code == 409 and "Reload the page" in stale.text
+    assert author.post(f"/technologies/{offer.id}/approve").status_code == 302
+
+    offer = fresh(offer)
+    assert (offer.status, offer.trl, offer.transfer_modes) == (
+        "approved",
+        5,
+        ["licence", "transfer"],
+    )
+    assert [p["object"]["ip_status"] for p in receivers["exchange"].payloads()] == ["plant_variety"]
+    page = author.get(f"/technologies/{offer.id}?lang=en")
+    assert (
+        "Plant variety protection" in page.text
+        and "5 – Validated in a relevant environment" in page.text
+    )

@@ -161,3 +161,19 @@ def test_unknown_tokens_are_404(app, client):
     demand.post_request(request_fields())
     assert client.get("/requests/mine/not-the-token").status_code == 404
     assert client.get("/requests/mine/" + "x" * 500).status_code == 404
+
+
+def test_the_request_form_needs_its_csrf_token(app, app_config):
+    import re
+
+    from journal import create_app
+
+    csrf_app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    with csrf_app.app_context():
+        client = csrf_app.test_client()
+        assert client.post("/requests/new", data=_form()).status_code == 400
+        page = client.get("/requests/new")
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
+        response = client.post("/requests/new", data={**_form(), "csrf_token": token})
+        assert response.status_code == 302
+        assert len(_requests()) == 1
