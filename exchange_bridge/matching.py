@@ -96,6 +96,8 @@ STOP_WORDS = frozenset(
 )
 FIELD_BONUS = 0.1
 PROVINCE_BONUS = 0.05
+# Below this similarity a candidate shares only a word in passing: not a match.
+MIN_SIMILARITY = 0.05
 
 
 @dataclass(frozen=True)
@@ -133,8 +135,8 @@ def rank(
     province_id: int | None = None,
     per_kind: int = 5,
 ) -> list[Match]:
-    """The best ``per_kind`` candidates of each kind that share at least one term with
-    ``query``, best first (ties by kind and id, so the order is stable)."""
+    """The best ``per_kind`` candidates of each kind whose similarity with ``query`` is at
+    least MIN_SIMILARITY, best first (ties by kind and id, so the order is stable)."""
     candidates = list(candidates)
     bags = [Counter(terms(c.text)) for c in candidates]
     query_bag = Counter(terms(query))
@@ -148,7 +150,7 @@ def rank(
     for candidate, bag in zip(candidates, bags, strict=True):
         vector = _vector(bag, idf)
         similarity = sum(w * vector.get(t, 0.0) for t, w in query_vector.items())
-        if similarity <= 0:
+        if similarity < MIN_SIMILARITY:
             continue
         fields = [candidate.field] if isinstance(candidate.field, str) else candidate.field
         score = similarity

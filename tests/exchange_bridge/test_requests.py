@@ -50,6 +50,14 @@ def test_ranking_prefers_shared_rare_terms_then_field_and_province():
         Candidate("offer", 2, "Nuôi tôm sú trong rừng ngập mặn", "aquaculture", 3),
         Candidate("article", 3, "Rice salinity tolerance", "agriculture", 1),
         Candidate("expert", 4, "kinh tế biển", "socioeconomic", 1),
+        Candidate(  # "lúa" in passing, in a long text about something else
+            "article",
+            5,
+            "Đánh giá hiệu quả kinh tế của hợp tác xã nông nghiệp kiểu mới tại các huyện ven "
+            "biển, quản lý nguồn nước, đào tạo nông dân, chuỗi giá trị gạo và lúa",
+            "socioeconomic",
+            1,
+        ),
     ]
     found = rank("cần giống lua chiu man", candidates, field="agriculture", province_id=3)
 
