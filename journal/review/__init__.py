@@ -7,11 +7,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint, the ``reminders`` command and the routing listener."""
+    """Register the blueprint, the ``reminders`` command and the listeners (routing a
+    submitted manuscript, closing the reviews of a withdrawn one)."""
     from .. import signals
     from .commands import reminders_command
     from .permissions import TEMPLATE_PREDICATES
     from .routing import route_on_submit
+    from .services import cancel_on_withdraw
     from .views import bp
 
     app.register_blueprint(bp)
@@ -19,3 +21,4 @@ def init_app(app: Flask) -> None:
     app.context_processor(lambda: TEMPLATE_PREDICATES)
     # A module-level function: blinker keeps one connection however many apps are made.
     signals.submission_submitted.connect(route_on_submit)
+    signals.submission_withdrawn.connect(cancel_on_withdraw)

@@ -473,7 +473,7 @@ def revoke_invitation(assignment: ReviewAssignment, actor, *, reason: str = "") 
     )
     assignment.status = AssignmentStatus.CANCELLED.value
     assignment.cancelled_at = utcnow()
-    assignment.cancel_reason = reason or "withdrawn"
+    assignment.cancel_reason = reason or "revoked"
     record_event(
         "revoke_invitation",
         submission=submission,
@@ -487,7 +487,7 @@ def revoke_invitation(assignment: ReviewAssignment, actor, *, reason: str = "") 
         assignment=assignment,
         submission=submission,
         title=anonymous_title(submission),
-        withdrawn=True,
+        why="revoked",
     )
     db.session.commit()
     deliver_after_commit()
@@ -521,6 +521,14 @@ def invitation_state(assignment: ReviewAssignment) -> None:
     if assignment.status == AssignmentStatus.DECLINED:
         raise InvitationClosed(_l("This invitation has been declined."))
     if assignment.status == AssignmentStatus.CANCELLED:
+        if assignment.cancel_reason == "withdrawn":
+            raise InvitationClosed(
+                _l("The manuscript has been withdrawn by its authors: no review is needed.")
+            )
+        if assignment.cancel_reason == "decision":
+            raise InvitationClosed(
+                _l("The editors have made their decision: this review is no longer needed.")
+            )
         raise InvitationClosed(_l("This invitation has been withdrawn by the editor."))
 
 

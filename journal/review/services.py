@@ -9,6 +9,7 @@ always an argument. Reviewer services (invitations, reviews, reminders) are in
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -50,6 +51,8 @@ from .permissions import (
     is_editor_in_chief,
     require_handling,
 )
+
+log = logging.getLogger(__name__)
 
 EXTENSIONS = {DOCX: ".docx", ODT: ".odt", MARKDOWN: ".md", LATEX: ".tex"}
 SLOTS = ("manuscript", "response_letter")
@@ -370,7 +373,10 @@ def draft_letters(submission: Submission, decision: str, editor) -> dict[str, st
     return letters
 
 
-def _cancel_open_assignments(submission: Submission, reason: str) -> None:
+def _cancel_open_assignments(submission: Submission, reason: str) -> int:
+    """End the round's open invitations and reviews (``reason``: "decision" or
+    "withdrawn"), telling each reviewer. Returns how many."""
+    cancelled = 0
     for assignment in assignments_of(submission, submission.round):
         if assignment.status in OPEN_STATUSES:
             assignment.status = AssignmentStatus.CANCELLED.value
@@ -383,8 +389,28 @@ def _cancel_open_assignments(submission: Submission, reason: str) -> None:
                 assignment=assignment,
                 submission=submission,
                 title=_anonymous_title(submission),
-                withdrawn=False,
+                why=reason,
             )
+            cancelled += 1
+    return cancelled
+
+
+@one_transaction
+def close_reviews_of_withdrawn(submission: Submission) -> int:
+    """The author withdrew the submission: its open invitations and reviews end."""
+    cancelled = _cancel_open_assignments(submission, "withdrawn")
+    db.session.commit()
+    if cancelled:
+        deliver_after_commit()
+    return cancelled
+
+
+def cancel_on_withdraw(submission, **_extra) -> None:
+    """``submission_withdrawn`` listener (the withdrawal is committed already)."""
+    try:
+        close_reviews_of_withdrawn(submission)
+    except Exception:
+        log.exception("could not close the reviews of submission %s", submission.id)
 
 
 def _anonymous_title(submission: Submission) -> str:

@@ -228,3 +228,24 @@ def test_due_date_change_restarts_the_reminders(cast):
     reviewers.change_due_date(assignment, cast.province_editor, due_at=new_due)
     assert assignment.due_at == new_due and assignment.reminded_due_at is None
     assert events_for(submission)[-1].action == "change_due_date"
+
+
+def test_withdrawing_the_submission_ends_the_open_reviews(cast, client):
+    from journal.submissions.services import withdraw_submission
+
+    submission = in_review(cast)
+    writing = invite(cast, submission, cast.reviewer)
+    reviewers.accept_invitation(writing, cast.reviewer)
+    done = completed(cast, submission, cast.reviewer2)
+    waiting = invite(cast, submission, cast.unassigned_reviewer)
+    withdraw_submission(submission, cast.author)
+    db.session.expire_all()
+    assert (writing.status, waiting.status, done.status) == ("cancelled", "cancelled", "completed")
+    assert {m.recipient for m in mails("review_cancelled")} == {
+        cast.reviewer.email,
+        cast.unassigned_reviewer.email,
+    }
+    assert all("withdrawn by its authors" in m.body for m in mails("review_cancelled"))
+    closed = client.get(f"/reviews/invitations/{invitation_token(waiting)}?lang=en")
+    assert closed.status_code == 410
+    assert "The manuscript has been withdrawn by its authors" in text_of(closed)

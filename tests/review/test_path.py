@@ -30,7 +30,9 @@ def csrf_app(app_config, app):
     """A second app on the same database with CSRF protection on."""
     served = create_app(dict(app_config, WTF_CSRF_ENABLED=True))
     served.test_client_class = IsolatedClient
-    return served
+    yield served
+    with served.app_context():
+        db.engine.dispose()  # its own connections, closed now rather than by the collector
 
 
 class Browser:
