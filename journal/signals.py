@@ -26,3 +26,7 @@ reviewer_expertise = _signals.signal("reviewer-expertise")
 # ``journal demo`` (journal/demo.py) sends the app once the demo journal is loaded, with
 # ``people`` ({key: User}) and ``tasks`` ({code: FundedTask}); receivers add their demo data.
 demo_loaded = _signals.signal("demo-loaded")
+# The yearly report (journal/reports/services.py) sends the app with ``period``
+# (journal.reports.periods.Period); receivers return a list of
+# journal.reports.figures.ExtraFigure: more counts per province and year.
+report_figures_requested = _signals.signal("report-figures-requested")
