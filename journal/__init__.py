@@ -72,6 +72,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     csrf.exempt(oai_bp)  # OAI-PMH accepts POST from harvesters (read-only)
 
+    from .reports.views import bp as reports_bp
+
+    app.register_blueprint(reports_bp)
+
     from .search import init_app as init_search
 
     init_search(app)
