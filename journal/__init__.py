@@ -83,6 +83,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     import exchange_bridge  # registered here only: the journal never imports it
 
     exchange_bridge.init_app(app)
+    from exchange_bridge import report_figures  # its figures in the yearly report
+
+    report_figures.connect()
 
     if app.config["PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
