@@ -16,6 +16,7 @@ cannot see that submission (other provinces' submissions are not enumerable).
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
 
 from ..errors import NotFound, PermissionDenied
 from ..extensions import db
@@ -180,14 +181,15 @@ def has_open_assignment(user) -> bool:
 
 
 def is_reviewer(user) -> bool:
-    """Has ever been assigned a review (the "My reviews" link)."""
+    """Has been invited to review, by account or by address (the "My reviews" link)."""
     if not _signed_in(user):
         return False
+    mine = or_(
+        ReviewAssignment.reviewer_id == user.id,
+        db.func.lower(ReviewAssignment.invitee_email) == user.email.casefold(),
+    )
     return (
-        db.session.execute(
-            db.select(ReviewAssignment.id).where(ReviewAssignment.reviewer_id == user.id).limit(1)
-        ).first()
-        is not None
+        db.session.execute(db.select(ReviewAssignment.id).where(mine).limit(1)).first() is not None
     )
 
 
