@@ -40,12 +40,20 @@ run: install
 	JOURNAL_ENV=development $(BIN)/journal demo
 	JOURNAL_ENV=development $(BIN)/journal run --host $(HOST) --port $(PORT)
 
-# SQLite always; PostgreSQL too when JOURNAL_TEST_DATABASE_URL is set (CI sets it).
+# SQLite always; PostgreSQL too when JOURNAL_TEST_DATABASE_URL is set (CI sets it). The two
+# passes run side by side (one per core); the Redis job-queue tests run in the PostgreSQL pass.
 test: install system-deps
-	env -u JOURNAL_TEST_DATABASE_URL $(BIN)/python -m pytest
-	@if [ -n "$$JOURNAL_TEST_DATABASE_URL" ]; then \
-	  echo "== again on PostgreSQL: $$JOURNAL_TEST_DATABASE_URL"; \
+	@if [ -z "$$JOURNAL_TEST_DATABASE_URL" ]; then \
 	  $(BIN)/python -m pytest; \
+	else \
+	  log=$$(mktemp); \
+	  env -u JOURNAL_TEST_DATABASE_URL -u JOURNAL_TEST_REDIS_URL $(BIN)/python -m pytest -p no:cacheprovider >$$log 2>&1 & sqlite=$$!; \
+	  echo "== on PostgreSQL: $$JOURNAL_TEST_DATABASE_URL (SQLite pass running beside it)"; \
+	  $(BIN)/python -m pytest -p no:cacheprovider; pg=$$?; \
+	  wait $$sqlite; lite=$$?; \
+	  echo "== on SQLite:"; cat $$log; rm -f $$log; \
+	  echo "== PostgreSQL pass exit $$pg, SQLite pass exit $$lite"; \
+	  [ $$pg -eq 0 ] && [ $$lite -eq 0 ]; \
 	fi
 
 lint: $(STAMP)
