@@ -178,10 +178,14 @@ def test_the_request_form_needs_its_csrf_token(app, app_config):
 
     csrf_app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
     with csrf_app.app_context():
-        client = csrf_app.test_client()
-        assert client.post("/requests/new", data=_form()).status_code == 400
-        page = client.get("/requests/new")
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
-        response = client.post("/requests/new", data={**_form(), "csrf_token": token})
-        assert response.status_code == 302
-        assert len(_requests()) == 1
+        try:
+            client = csrf_app.test_client()
+            assert client.post("/requests/new", data=_form()).status_code == 400
+            page = client.get("/requests/new")
+            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
+            response = client.post("/requests/new", data={**_form(), "csrf_token": token.group(1)})
+            assert response.status_code == 302
+            assert len(_requests()) == 1
+        finally:
+            db.session.remove()
+            db.engine.dispose()  # its own engine: close its connections now, not at GC time
