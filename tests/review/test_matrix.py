@@ -321,12 +321,15 @@ def test_roles_by_routes(app, cast, scene):
                 failures.append(f"{endpoint} {method} as {role}: expected {want}, got {got}")
     assert failures == [], "\n".join(failures)
     assert cells == len(ROWS) * len(ROLES) == 288
-    # The withdraw row moved the author's own submission: everything else stayed.
+    # The withdraw row moved the author's own submission (and ended its open review):
+    # everything else stayed.
     after = state()
     withdrawn = next(row for row in after[0] if row[0] == scene.S)
     assert withdrawn[1] == "withdrawn"
     assert [r for r in after[0] if r[0] != scene.S] == [r for r in before[0] if r[0] != scene.S]
-    assert after[1:] == (before[1], before[2] + 1, before[3], before[4])
+    assert [a[1] for a in after[1] if a[0] == scene.A] == ["cancelled"]
+    assert [a for a in after[1] if a[0] != scene.A] == [a for a in before[1] if a[0] != scene.A]
+    assert after[2:] == (before[2] + 1, before[3], before[4])
 
 
 def test_every_review_route_is_in_the_table(app):
