@@ -390,8 +390,8 @@ _SEPARATOR = r"[\W_]+"
 
 def _name_patterns(name: str) -> list[str]:
     tokens = [t for t in re.split(r"[\W_]+", fold(name)) if t]
-    if not tokens:
-        return []
+    if not tokens or (len(tokens) == 1 and len(tokens[0]) < 4):
+        return []  # a one-word name that short is a common word too
     orders = [tokens]
     if len(tokens) >= 2:
         orders.append(tokens[1:] + tokens[:1])  # family name last: "Van An Nguyen"

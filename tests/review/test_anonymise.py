@@ -228,3 +228,9 @@ def test_plain_text_and_markdown_places():
     assert document_text(b"abc", MARKDOWN, LIMITS, "m.md") == [Place("m.md", "abc")]
     with pytest.raises(AnonymisationError):
         scrub("chữ".encode("utf-16"), MARKDOWN, LIMITS)
+
+
+def test_a_very_short_one_word_name_is_not_a_needle():
+    needles = make_needles([("An", None, None), ("Khánh", None, None)])
+    assert find_leaks([Place("p", "an analysis of an ox")], needles) == []
+    assert [f.value for f in find_leaks([Place("p", "Cảm ơn Khanh.")], needles)] == ["Khánh"]
