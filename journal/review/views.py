@@ -425,22 +425,27 @@ def _decision_page(s: Submission, form, status: int = 200, error=None):
     return page, status
 
 
+def _drafted_decision(s: Submission, wanted: str | None) -> DecisionForm:
+    """The form with the letter drafted from the template of ``wanted`` (else the first
+    decision possible now)."""
+    choices = _decision_choices(s) or ["accept"]
+    kind = wanted if wanted in choices else choices[0]
+    letters = services.draft_letters(s, kind, current_user)
+    data = {
+        "version": s.version,
+        "decision": kind,
+        "letter_vi": letters["vi"],
+        "letter_en": letters["en"],
+    }
+    return DecisionForm(formdata=None, data=data)
+
+
 @bp.route("/editorial/submissions/<int:submission_id>/decision", methods=["GET", "POST"])
 @login_required
 def decide(submission_id: int):
     s = _handled(submission_id)
     if request.method == "GET":
-        choices = _decision_choices(s) or ["accept"]
-        kind = request.args.get("decision")
-        kind = kind if kind in choices else choices[0]
-        letters = services.draft_letters(s, kind, current_user)
-        data = {
-            "version": s.version,
-            "decision": kind,
-            "letter_vi": letters["vi"],
-            "letter_en": letters["en"],
-        }
-        return _decision_page(s, DecisionForm(formdata=None, data=data))
+        return _decision_page(s, _drafted_decision(s, request.args.get("decision")))
     form = DecisionForm()
     if not form.validate_on_submit():
         return _decision_page(s, form, status=400)
