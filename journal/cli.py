@@ -44,7 +44,7 @@ def demo_command():
     from .demo import DEMO_PASSWORD, load_demo
 
     accounts = load_demo()
-    click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for role, email in accounts:
         click.echo(f"  {role:<22} {email}")
 
@@ -80,9 +80,7 @@ def users_create(email, full_name, password, roles, board, locale):
             raise click.BadParameter(f"unknown province or role in {item!r}", param_hint="--board")
         memberships.append((province, role))
     try:
-        user = create_user(
-            email, password, full_name, roles=roles, locale=locale, confirmed=True
-        )
+        user = create_user(email, password, full_name, roles=roles, locale=locale, confirmed=True)
     except AccountError as exc:
         raise click.ClickException(str(exc.message)) from None
     for province, role in memberships:

@@ -33,7 +33,8 @@ class WorkflowError(JournalError):
 
 class StaleError(WorkflowError):
     default_message = _l(
-        "Someone else changed this submission while you were working. Reload the page and try again."
+        "Someone else changed this submission while you were working. "
+        "Reload the page and try again."
     )
 
 

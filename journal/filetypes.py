@@ -23,8 +23,13 @@ LATEX = "application/x-tex"
 PDF = "application/pdf"
 
 MANUSCRIPT_TYPES = {".docx": DOCX, ".odt": ODT, ".md": MARKDOWN, ".tex": LATEX}
-TYPE_NAMES = {DOCX: "Word (.docx)", ODT: "OpenDocument (.odt)", MARKDOWN: "Markdown (.md)",
-              LATEX: "LaTeX (.tex)", PDF: "PDF"}
+TYPE_NAMES = {
+    DOCX: "Word (.docx)",
+    ODT: "OpenDocument (.odt)",
+    MARKDOWN: "Markdown (.md)",
+    LATEX: "LaTeX (.tex)",
+    PDF: "PDF",
+}
 
 
 @dataclass(frozen=True)

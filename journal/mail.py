@@ -123,16 +123,20 @@ def deliver_pending(limit: int = 100) -> int:
     """Send every due message; returns how many were sent. Safe to run concurrently."""
     now = utcnow()
     max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
-    due = db.session.execute(
-        db.select(OutboxMessage.id)
-        .where(
-            OutboxMessage.sent_at.is_(None),
-            OutboxMessage.next_attempt_at <= now,
-            OutboxMessage.attempts < max_attempts,
+    due = (
+        db.session.execute(
+            db.select(OutboxMessage.id)
+            .where(
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.next_attempt_at <= now,
+                OutboxMessage.attempts < max_attempts,
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
         )
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     sent = 0
     for message_id in due:
         claimed = db.session.execute(

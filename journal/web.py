@@ -169,7 +169,9 @@ def error_page(status: int, message=None, http_error: HTTPException | None = Non
                 {
                     "lang": lang,
                     "title": str(ERROR_TITLES[code_for_text]),
-                    "message": str(message if message is not None else ERROR_MESSAGES[code_for_text]),
+                    "message": str(
+                        message if message is not None else ERROR_MESSAGES[code_for_text]
+                    ),
                 }
             )
     response = render_template("errors.html", status=status, parts=parts)

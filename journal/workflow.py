@@ -46,9 +46,7 @@ STAGE_LABELS = {
 
 # Named groups of stages.
 EDITABLE_BY_AUTHOR = frozenset({Stage.DRAFT})
-UNDER_CONSIDERATION = frozenset(
-    {Stage.SUBMITTED, Stage.IN_REVIEW, Stage.REVISIONS_REQUESTED}
-)
+UNDER_CONSIDERATION = frozenset({Stage.SUBMITTED, Stage.IN_REVIEW, Stage.REVISIONS_REQUESTED})
 FINISHED = frozenset({Stage.REJECTED, Stage.PUBLISHED, Stage.WITHDRAWN})
 # Editorial review: waiting for the handling editor (to send, or to decide).
 AWAITING_EDITOR = frozenset({Stage.SUBMITTED, Stage.IN_REVIEW})

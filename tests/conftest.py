@@ -20,6 +20,7 @@ from journal.extensions import db
 from .factories import make_board_member
 from .factories import make_user as _make_user
 
+
 class IsolatedClient(FlaskLoginClient):
     """Each request runs in its own application context, as in production (its own ``g``,
     its own database session); afterwards the test's session forgets what it had loaded, so

@@ -67,12 +67,16 @@ def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for(tmp_path):
     app = create_app({"SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path), "PROXIES": 1})
     app.add_url_rule("/whoami", "whoami", lambda: request.remote_addr)
     response = app.test_client().get(
-        "/whoami", headers={"X-Forwarded-For": "203.0.113.9"}, environ_base={"REMOTE_ADDR": "10.0.0.1"}
+        "/whoami",
+        headers={"X-Forwarded-For": "203.0.113.9"},
+        environ_base={"REMOTE_ADDR": "10.0.0.1"},
     )
     assert response.text == "203.0.113.9"
     direct = create_app({"SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path)})
     direct.add_url_rule("/whoami", "whoami", lambda: request.remote_addr)
     spoofed = direct.test_client().get(
-        "/whoami", headers={"X-Forwarded-For": "203.0.113.9"}, environ_base={"REMOTE_ADDR": "10.0.0.1"}
+        "/whoami",
+        headers={"X-Forwarded-For": "203.0.113.9"},
+        environ_base={"REMOTE_ADDR": "10.0.0.1"},
     )
     assert spoofed.text == "10.0.0.1"

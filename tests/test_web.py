@@ -55,7 +55,9 @@ def test_500_shows_the_request_id_that_the_log_carries(crashing_app, caplog):
 def test_request_id_is_generated_when_missing_or_malformed(client):
     generated = client.get("/").headers["X-Request-ID"]
     assert len(generated) == 16
-    hostile = client.get("/", headers={"X-Request-ID": "<script>alert(1)</script>"}).headers["X-Request-ID"]
+    hostile = client.get("/", headers={"X-Request-ID": "<script>alert(1)</script>"}).headers[
+        "X-Request-ID"
+    ]
     assert "<" not in hostile and len(hostile) == 16
 
 

@@ -69,9 +69,7 @@ def approved_galley(submission) -> GalleyVersion | None:
     """The galley version approved for publishing (the latest approval wins)."""
     return db.session.execute(
         db.select(GalleyVersion)
-        .where(
-            GalleyVersion.submission_id == submission.id, GalleyVersion.approved_at.is_not(None)
-        )
+        .where(GalleyVersion.submission_id == submission.id, GalleyVersion.approved_at.is_not(None))
         .order_by(GalleyVersion.approved_at.desc(), GalleyVersion.id.desc())
         .limit(1)
     ).scalar_one_or_none()
