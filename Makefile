@@ -5,12 +5,16 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
-# Debian packages the tests need: a real browser for the end-to-end tests; for typesetting,
-# Pango (WeasyPrint), fonts covering Vietnamese in full (Noto, DejaVu) and poppler-utils
-# (PDF previews).
-SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-dejavu-core poppler-utils
+# Every link the demo writes (e-mails, feeds, widget, sitemap) follows HOST and PORT, unless
+# JOURNAL_BASE_URL is set.
+JOURNAL_BASE_URL ?= http://$(HOST):$(PORT)
+# Debian packages the journal needs to typeset: Pango (WeasyPrint), fonts covering Vietnamese
+# in full (Noto, DejaVu) and poppler-utils (page counts, PDF previews). The tests also need a
+# real browser for the end-to-end tests.
+RUN_PACKAGES    := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-dejavu-core poppler-utils
+SYSTEM_PACKAGES := $(RUN_PACKAGES) chromium
 
-.PHONY: run test test-sqlite test-postgresql lint format install translations system-deps extract-messages clean
+.PHONY: run test test-sqlite test-postgresql lint format install translations system-deps run-deps extract-messages clean
 
 install: $(STAMP) translations
 
@@ -25,9 +29,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 translations: $(STAMP)
 	$(BIN)/pybabel -q compile -d journal/translations
 
-# Installs the Debian packages that are missing (as root, or through sudo).
-system-deps:
-	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+# Install the Debian packages that are missing (as root, or through sudo).
+system-deps: PACKAGES = $(SYSTEM_PACKAGES)
+run-deps: PACKAGES = $(RUN_PACKAGES)
+system-deps run-deps:
+	@missing=""; for p in $(PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
@@ -35,10 +41,10 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-run: install
-	JOURNAL_ENV=development $(BIN)/journal db upgrade
-	JOURNAL_ENV=development $(BIN)/journal demo
-	JOURNAL_ENV=development $(BIN)/journal run --host $(HOST) --port $(PORT)
+run: install run-deps
+	JOURNAL_ENV=development JOURNAL_BASE_URL=$(JOURNAL_BASE_URL) $(BIN)/journal db upgrade
+	JOURNAL_ENV=development JOURNAL_BASE_URL=$(JOURNAL_BASE_URL) $(BIN)/journal demo
+	JOURNAL_ENV=development JOURNAL_BASE_URL=$(JOURNAL_BASE_URL) $(BIN)/journal run --host $(HOST) --port $(PORT)
 
 # SQLite always; PostgreSQL too when JOURNAL_TEST_DATABASE_URL is set (CI sets it). The two
 # passes run side by side (one per core); the Redis job-queue tests run in the PostgreSQL pass.

@@ -30,7 +30,6 @@ from journal.workflow import transition
 from . import demand, experts, offers, startups
 from .models import Startup, TechnologyRequest
 
-DEMO_ISSN = "0000-0000"
 TASK = "CM.2022-03/ĐT"
 TITLE_VI = "Quy trình nuôi tôm sú kết hợp rừng ngập mặn đạt năng suất ổn định tại Ngọc Hiển"
 SPEC = {
@@ -86,16 +85,14 @@ REQUEST = {
 
 @contextmanager
 def _typesetting_here():
-    """Run the typesetting job in this process, with a placeholder ISSN if there is none."""
+    """Run the typesetting job in this process, now."""
     cfg = current_app.config
-    saved = {k: cfg.get(k) for k in ("JOBS_INLINE", "ISSN_ONLINE")}
+    saved = cfg["JOBS_INLINE"]
     cfg["JOBS_INLINE"] = True
-    if not (cfg.get("ISSN_PRINT") or cfg.get("ISSN_ONLINE")):
-        cfg["ISSN_ONLINE"] = DEMO_ISSN
     try:
         yield
     finally:
-        cfg.update(saved)
+        cfg["JOBS_INLINE"] = saved
 
 
 def _published_article(people, tasks):

@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, g, request
 from flask_babel import gettext as _
 
 from journal.mail import external_url
+from journal.settings import journal_settings
 
 from . import demand, experts, offers, startups
 from .views import listing_filters
@@ -36,12 +37,12 @@ def _feed(endpoint: str, page_endpoint: str, title: str, entries) -> tuple:
     self_url = external_url(endpoint, **request.args.to_dict())
     feed = FeedGenerator()
     feed.id(self_url)
-    journal_title = current_app.config["JOURNAL_TITLE_EN" if lang == "en" else "JOURNAL_TITLE_VI"]
+    journal_title = journal_settings()["JOURNAL_TITLE_EN" if lang == "en" else "JOURNAL_TITLE_VI"]
     feed.title(f"{title} · {journal_title}")
     feed.link(href=external_url(page_endpoint), rel="alternate")
     feed.link(href=self_url, rel="self")
     feed.language(lang)
-    feed.author({"name": current_app.config["JOURNAL_PUBLISHER"]})
+    feed.author({"name": journal_settings()["JOURNAL_PUBLISHER"]})
     entries = list(entries)
     feed.updated(max((e[3] for e in entries), default=EPOCH))
     for url, entry_title, summary, updated in reversed(entries):  # feedgen prepends

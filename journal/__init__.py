@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Config, Flask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,7 +100,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _import_models() -> None:
-    from . import events, mail, provinces  # noqa: F401
+    from . import events, mail, provinces, settings  # noqa: F401
     from .accounts import models as _a  # noqa: F401
     from .funded_tasks import models as _f  # noqa: F401
     from .publish import models as _p  # noqa: F401
@@ -126,11 +126,14 @@ def _init_login(login_manager) -> None:
 
 def _configure(app: Flask, test_config: dict | None) -> None:
     app.config.from_object("journal.config")
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env("JOURNAL")
-    if test_config:
-        app.config.from_mapping(test_config)
+    deployment = Config(app.instance_path)
+    deployment.from_pyfile("config.py", silent=True)
+    deployment.from_prefixed_env("JOURNAL")
+    deployment.update(test_config or {})
+    app.config.update(deployment)
     cfg = app.config
+    # Journal settings given here are fixed for the deployment (journal/settings.py).
+    cfg["PINNED_SETTINGS"] = frozenset(deployment)
     instance = Path(app.instance_path)
 
     if not cfg.get("SECRET_KEY"):

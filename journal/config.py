@@ -75,10 +75,31 @@ RATELIMIT_LOGIN = "10 per minute"
 RATELIMIT_RESET = "5 per minute"
 RATELIMIT_REGISTER = "10 per hour"
 
-# Journal identity.
+# Journal identity. These, the ISSNs, the DOI pattern, the contact and the texts of the public
+# pages below are journal settings (journal/settings.py): administrators edit them on
+# /admin/settings and the database keeps them; the values here are the defaults. A value set
+# in instance/config.py or the environment is fixed for the deployment and wins.
 JOURNAL_TITLE_VI = "Tập san Khoa học và Công nghệ Đồng bằng sông Cửu Long"
 JOURNAL_TITLE_EN = "Mekong Delta Journal of Science and Technology"
 JOURNAL_PUBLISHER = "Sở Khoa học và Công nghệ thành phố Cần Thơ"
+CONTACT_EMAIL = None
+CONTACT_ADDRESS = None
+DESCRIPTION_VI = (
+    "Tập san công bố kết quả các nhiệm vụ khoa học và công nghệ của An Giang, Cà Mau, Cần Thơ "
+    "và Kiên Giang cùng các viện, trường trong vùng."
+)
+DESCRIPTION_EN = (
+    "The journal publishes the results of the funded science and technology tasks of An Giang, "
+    "Ca Mau, Can Tho and Kien Giang and of the region's institutes and universities."
+)
+AIMS_SCOPE_VI = None
+AIMS_SCOPE_EN = None
+ABOUT_VI = None
+ABOUT_EN = None
+GUIDELINES_VI = None
+GUIDELINES_EN = None
+POLICIES_VI = None
+POLICIES_EN = None
 
 BABEL_DEFAULT_LOCALE = "vi"
 LANGUAGES = ["vi", "en"]

@@ -13,8 +13,12 @@ from .accounts.services import create_user, user_by_email
 from .extensions import db
 from .funded_tasks.models import FundedTask
 from .provinces import BoardMembership, BoardRole, province_by_code
+from .settings import journal_settings, update_journal_settings
 from .submissions.models import Section, Submission, SubmissionAuthor
 
+# A placeholder ISSN (its check digit is right) stored in the journal settings when none is
+# set, so that typesetting and the Crossref and DOAJ exports work in the demo.
+DEMO_ISSN = "0000-0000"
 DEMO_PASSWORD = "demo-journal-2026"  # noqa: S105 (public by design: printed by `journal demo`)
 DOMAIN = "demo.mekongjournal.vn"
 
@@ -476,6 +480,14 @@ def _ensure_submissions(people: dict[str, User], tasks: dict[str, FundedTask]) -
             transition(submission, "submit", owner)
 
 
+def ensure_demo_settings(admin) -> None:
+    """The placeholder ISSN, unless the journal has an ISSN (or the deployment fixes one)."""
+    settings = journal_settings()
+    if settings.issns or {"ISSN_PRINT", "ISSN_ONLINE"} & settings.pinned:
+        return
+    update_journal_settings(admin, {"ISSN_ONLINE": DEMO_ISSN}, version=settings.version)
+
+
 def load_demo() -> list[tuple[str, str]]:
     """Create the demo journal if missing; returns the demo accounts as (role, e-mail)."""
     from .seed import seed_reference_data
@@ -483,6 +495,7 @@ def load_demo() -> list[tuple[str, str]]:
     seed_reference_data()
     people = _ensure_people()
     tasks = _ensure_tasks()
+    ensure_demo_settings(people["admin"])
     _ensure_submissions(people, tasks)
     db.session.commit()
     from .review.demo import ensure_review_demo

@@ -15,8 +15,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.local import LocalProxy
 
 from .errors import JournalError
+from .settings import journal_settings
 
 log = logging.getLogger("journal.requests")
 bp = Blueprint("web", __name__)
@@ -118,6 +120,7 @@ def init_app(app: Flask) -> None:
             "current_locale": str(get_locale() or "vi"),
             "other_locale": "en" if str(get_locale()) == "vi" else "vi",
             "request_id": g.get("request_id"),
+            "settings": LocalProxy(journal_settings),
         }
 
     @app.errorhandler(JournalError)

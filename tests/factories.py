@@ -79,3 +79,12 @@ def make_submission(owner, *, stage=None, **kwargs):
         submission.submitted_at = submitted_at
         db.session.commit()
     return submission
+
+
+def fresh_settings():
+    """The journal settings as the database holds them now (a test's application context
+    lives across requests, so what it read before may be out of date)."""
+    from journal.settings import forget_cached_settings, journal_settings
+
+    forget_cached_settings()
+    return journal_settings()

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Regexp
 
@@ -99,3 +109,19 @@ class RoleChangeForm(FlaskForm):
         validators=[AnyOf(["grant", "revoke"], message=_l("Choose to grant or to revoke."))]
     )
     q = HiddenField()
+
+
+@functools.cache
+def settings_form_class():
+    """A form with one field per journal setting (journal/settings.py), built once.
+
+    The fields only carry the values: the settings service checks and normalises them, so
+    the page, the demo and the tests share one set of rules."""
+    from ..settings import SETTINGS
+
+    fields = {"version": HiddenField()}
+    for setting in SETTINGS:
+        kind = TextAreaField if setting.kind == "text" else StringField
+        fields[setting.key] = kind(setting.label, filters=[strip])
+    fields["submit"] = SubmitField(_l("Save the settings"))
+    return type("JournalSettingsForm", (FlaskForm,), fields)

@@ -55,6 +55,11 @@ def can_manage_roles(user) -> bool:
     return _is_admin(user)
 
 
+def can_manage_settings(user) -> bool:
+    """Edit the journal settings (titles, ISSNs, DOI pattern, texts of the public pages)."""
+    return _is_admin(user)
+
+
 def can_view_tasks(user) -> bool:
     """Read the funded-task registry (and so add tasks for one's own provinces)."""
     return (
@@ -102,6 +107,7 @@ TEMPLATE_PREDICATES = {
     "can_manage_provinces": can_manage_provinces,
     "can_manage_board": can_manage_board,
     "can_manage_roles": can_manage_roles,
+    "can_manage_settings": can_manage_settings,
     "can_view_tasks": can_view_tasks,
     "can_manage_task": can_manage_task,
 }

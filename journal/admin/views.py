@@ -22,6 +22,15 @@ from ..provinces import (
     remove_board_member,
     update_province,
 )
+from ..settings import (
+    GROUPS,
+    SETTINGS,
+    SettingsError,
+    StaleSettingsError,
+    journal_settings,
+    settings_history,
+    update_journal_settings,
+)
 from .forms import (
     BOARD_ROLE_LABELS,
     GLOBAL_ROLE_LABELS,
@@ -29,12 +38,14 @@ from .forms import (
     ProvinceEditForm,
     ProvinceForm,
     RoleChangeForm,
+    settings_form_class,
 )
 from .permissions import (
     TEMPLATE_PREDICATES,
     can_manage_board,
     can_manage_provinces,
     can_manage_roles,
+    can_manage_settings,
     can_reach_admin,
     can_view_provinces,
     permission_required,
@@ -172,3 +183,39 @@ def users():
     return render_template(
         "admin/users.html", users=found, query=query, limit=USER_LIST_LIMIT, form=form
     )
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@permission_required(can_manage_settings)
+def settings():
+    current = journal_settings()
+    form = settings_form_class()(data={**current, "version": current.version})
+    status = _status(form)
+    if form.validate_on_submit():
+        given = {s.key: form[s.key].data for s in SETTINGS}
+        try:
+            changed = update_journal_settings(current_user, given, version=form.version.data)
+        except StaleSettingsError as stale:
+            # Nothing is lost: the form keeps what was typed; saving again overwrites.
+            form.version.data = stale.version
+            form.form_errors.append(
+                _(
+                    "Someone saved the settings while you were editing. Your changes are "
+                    "below, not saved yet: check them against the current values and save again."
+                )
+            )
+            status = 409
+        except SettingsError as error:
+            for key, message in error.problems.items():
+                form[key].errors = [message]
+            status = 400
+        else:
+            flash(_("Settings saved (%(n)d changed).", n=len(changed)), "success")
+            return redirect(url_for(".settings"))
+    return render_template(
+        "admin/settings.html",
+        form=form,
+        settings_list=SETTINGS,
+        groups=GROUPS,
+        history=settings_history(),
+    ), status

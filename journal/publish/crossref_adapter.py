@@ -35,6 +35,7 @@ from crossref import (
 from ..errors import JournalError
 from ..extensions import db
 from ..models_base import utcnow
+from ..settings import journal_settings
 from . import articles as article_queries
 from . import galleys
 from .doaj import build_doaj
@@ -48,14 +49,14 @@ class CrossrefNotConfigured(JournalError):
 
 
 def journal_info() -> JournalInfo:
-    config = current_app.config
+    settings = journal_settings()
     return JournalInfo(
-        title_vi=config["JOURNAL_TITLE_VI"],
-        title_en=config["JOURNAL_TITLE_EN"],
-        issn_print=config.get("ISSN_PRINT"),
-        issn_electronic=config.get("ISSN_ONLINE"),
-        abbrev_title=config.get("JOURNAL_ABBREV_TITLE"),
-        publisher=config["JOURNAL_PUBLISHER"],
+        title_vi=settings["JOURNAL_TITLE_VI"],
+        title_en=settings["JOURNAL_TITLE_EN"],
+        issn_print=settings["ISSN_PRINT"] or None,
+        issn_electronic=settings["ISSN_ONLINE"] or None,
+        abbrev_title=settings["JOURNAL_ABBREV_TITLE"] or None,
+        publisher=settings["JOURNAL_PUBLISHER"],
         language="vi",
     )
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from flask import current_app
 from markupsafe import Markup
 
 from crossref.identifiers import normalize_issn, normalize_orcid
 
+from ..settings import journal_settings
 from .urls import article_url, doi_url, jats_url, pdf_url
 
 DC_LANGUAGE = {"vi": "vi", "en": "en"}
@@ -39,14 +39,14 @@ class Journal:
 
 
 def journal() -> Journal:
-    config = current_app.config
+    settings = journal_settings()
     return Journal(
-        title_vi=config["JOURNAL_TITLE_VI"],
-        title_en=config["JOURNAL_TITLE_EN"],
-        abbrev=config.get("JOURNAL_ABBREV_TITLE") or "",
-        publisher=config["JOURNAL_PUBLISHER"],
-        issn_print=normalize_issn(config.get("ISSN_PRINT")),
-        issn_online=normalize_issn(config.get("ISSN_ONLINE")),
+        title_vi=settings["JOURNAL_TITLE_VI"],
+        title_en=settings["JOURNAL_TITLE_EN"],
+        abbrev=settings["JOURNAL_ABBREV_TITLE"],
+        publisher=settings["JOURNAL_PUBLISHER"],
+        issn_print=normalize_issn(settings["ISSN_PRINT"]),
+        issn_online=normalize_issn(settings["ISSN_ONLINE"]),
     )
 
 

@@ -11,7 +11,6 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,6 +21,7 @@ from ..errors import JournalError, NotFound, PermissionDenied, StaleError, Workf
 from ..events import record_event
 from ..extensions import db
 from ..models_base import utcnow
+from ..settings import journal_settings
 from ..submissions.models import Section, Submission
 from .models import GalleyVersion, approved_galley
 from .permissions import can_manage_issues, can_publish_submission, can_unpublish
@@ -159,15 +159,15 @@ def _next_position(issue: Issue, section_id: int | None) -> int:
 
 def make_doi(submission: Submission, when=None) -> str:
     """The DOI the pattern settings give ``submission`` (not yet checked for reuse)."""
-    config = current_app.config
+    settings = journal_settings()
     when = when or utcnow()
     try:
-        suffix = config["DOI_SUFFIX_TEMPLATE"].format(year=when.year, submission=submission.id)
+        suffix = settings["DOI_SUFFIX_TEMPLATE"].format(year=when.year, submission=submission.id)
     except (KeyError, IndexError, ValueError) as error:
         raise PublishingError(
             _l("The DOI pattern setting is not valid (DOI_SUFFIX_TEMPLATE).")
         ) from error
-    doi = f"{str(config['DOI_PREFIX']).strip().rstrip('/')}/{suffix.strip()}"
+    doi = f"{settings['DOI_PREFIX'].rstrip('/')}/{suffix.strip()}"
     if not is_doi(doi):
         raise PublishingError(_l("The DOI pattern gives “%(doi)s”, which is not a DOI.", doi=doi))
     return doi

@@ -21,7 +21,6 @@ from ..submissions.models import Section, Submission, SubmissionAuthor, Submissi
 from ..workflow import transition
 from . import production
 
-DEMO_ISSN = "0000-0000"  # a placeholder, only when no ISSN is configured
 FIGURE_NAME = "diem-thi-nghiem.png"
 
 TITLE_VI = "Năng suất và khả năng chịu mặn của giống lúa OM18 trên đất nhiễm mặn ven biển"
@@ -141,16 +140,14 @@ def _add_file(submission, owner, kind: str, name: str, data: bytes, media_type: 
 
 @contextmanager
 def _typesetting_here():
-    """Run the job in this process, now; use the placeholder ISSN if there is none."""
+    """Run the typesetting job in this process, now."""
     cfg = current_app.config
-    saved = {k: cfg.get(k) for k in ("JOBS_INLINE", "ISSN_ONLINE")}
+    saved = cfg["JOBS_INLINE"]
     cfg["JOBS_INLINE"] = True
-    if not (cfg.get("ISSN_PRINT") or cfg.get("ISSN_ONLINE")):
-        cfg["ISSN_ONLINE"] = DEMO_ISSN
     try:
         yield
     finally:
-        cfg.update(saved)
+        cfg["JOBS_INLINE"] = saved
 
 
 def ensure_production_demo(people: dict, tasks: dict) -> Submission:

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 from flask import current_app
 
 from ..events import events_for
+from ..settings import journal_settings
 from ..submissions.models import SubmissionAuthor
 from ..workflow import Stage
 from .typeset import ArticleMeta, Author, Funding, History, JournalIdentity
@@ -19,16 +20,16 @@ VIETNAM = timezone(timedelta(hours=7))  # no daylight saving time
 
 
 def journal_identity() -> JournalIdentity:
-    cfg = current_app.config
+    settings = journal_settings()
     return JournalIdentity(
-        journal_id=cfg["JOURNAL_ID"],
-        title_vi=cfg["JOURNAL_TITLE_VI"],
-        title_en=cfg["JOURNAL_TITLE_EN"],
-        issn=cfg.get("ISSN_PRINT") or None,
-        eissn=cfg.get("ISSN_ONLINE") or None,
-        publisher=cfg["JOURNAL_PUBLISHER"],
-        publisher_loc=cfg.get("JOURNAL_PUBLISHER_LOC") or "",
-        abbrev_title=cfg.get("JOURNAL_ABBREV_TITLE") or None,
+        journal_id=current_app.config["JOURNAL_ID"],
+        title_vi=settings["JOURNAL_TITLE_VI"],
+        title_en=settings["JOURNAL_TITLE_EN"],
+        issn=settings["ISSN_PRINT"] or None,
+        eissn=settings["ISSN_ONLINE"] or None,
+        publisher=settings["JOURNAL_PUBLISHER"],
+        publisher_loc=settings["JOURNAL_PUBLISHER_LOC"],
+        abbrev_title=settings["JOURNAL_ABBREV_TITLE"] or None,
     )
 
 

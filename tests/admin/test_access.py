@@ -13,7 +13,9 @@ from flask import url_for
 from journal.accounts.models import User, UserRole
 from journal.extensions import db
 from journal.provinces import BoardMembership, Province, add_board_member, province_by_code
+from journal.settings import JournalSetting, journal_settings
 
+from ..factories import fresh_settings
 from .clients import ROLES, play_row
 
 # method, endpoint,        anon, author, other_board, prov_editor, board_member, eic, admin
@@ -29,6 +31,8 @@ MATRIX = [
     ("POST", "admin.board_remove", 302, 403, 403, 403, 403, 302, 302),
     ("GET", "admin.users", 302, 403, 403, 403, 403, 403, 200),
     ("POST", "admin.users", 302, 403, 403, 403, 403, 403, 302),
+    ("GET", "admin.settings", 302, 403, 403, 403, 403, 403, 200),
+    ("POST", "admin.settings", 302, 403, 403, 403, 403, 403, 302),
 ]
 
 
@@ -92,7 +96,18 @@ def _requests(users):
             lambda: db.session.get(User, author.id).is_editor_in_chief,
         )
 
+    def settings():
+        db.session.execute(db.delete(JournalSetting))
+        db.session.commit()
+        data = {
+            **journal_settings(),
+            "version": journal_settings().version,
+            "ISSN_ONLINE": "2049-3630",
+        }
+        return url_for("admin.settings"), data, lambda: fresh_settings().issns == ("2049-3630",)
+
     posts = {
+        "admin.settings": settings,
         "admin.province_new": province_new,
         "admin.province_edit": province_edit,
         "admin.board": board,

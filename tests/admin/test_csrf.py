@@ -10,6 +10,7 @@ from journal import create_app
 from journal.extensions import db
 from journal.funded_tasks.models import FundedTask
 from journal.provinces import province_by_code
+from journal.settings import JournalSetting
 
 from ..conftest import IsolatedClient
 
@@ -35,6 +36,7 @@ def _task_count():
         ("/admin/provinces/CT/board", {"email": "other@example.org", "role": "board_member"}),
         ("/admin/users", {"user_id": "1", "role": "admin", "action": "grant"}),
         ("/tasks/new", {"code": "CT-1", "title_vi": "Lúa", "title_en": "Rice"}),
+        ("/admin/settings", {"ISSN_ONLINE": "2049-3630", "JOURNAL_TITLE_VI": "Tập san"}),
     ],
 )
 def test_post_without_token_is_400_and_writes_nothing(csrf_app, users, url, data):
@@ -48,6 +50,7 @@ def test_post_without_token_is_400_and_writes_nothing(csrf_app, users, url, data
     assert province_by_code("DT") is None
     assert _task_count() == tasks_before
     assert not users["other_author"].memberships
+    assert db.session.execute(db.select(db.func.count(JournalSetting.key))).scalar_one() == 0
 
 
 def test_post_with_the_token_goes_through(csrf_app, users):

@@ -10,11 +10,12 @@ from pypdf import PdfReader
 
 from journal import demo
 from journal.accounts.services import user_by_email
+from journal.demo import DEMO_ISSN
 from journal.events import events_for
 from journal.extensions import db
 from journal.publish import production
 from journal.publish.models import TypesetRun, approved_galley
-from journal.publish.production_demo import DEMO_ISSN, TITLE_VI, ensure_production_demo
+from journal.publish.production_demo import TITLE_VI, ensure_production_demo
 from journal.storage import file_store
 from journal.submissions.models import Submission
 
@@ -27,6 +28,7 @@ def ensure_demo():
     seed_reference_data()
     people, tasks = demo._ensure_people(), demo._ensure_tasks()
     db.session.commit()
+    demo.ensure_demo_settings(people["admin"])
     return ensure_production_demo(people, tasks)
 
 
