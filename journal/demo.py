@@ -167,14 +167,23 @@ BOARD = [
     ("board.kg", "KG", BoardRole.BOARD_MEMBER),
 ]
 
-# The accounts printed by ``journal demo``: one per role.
+# The accounts printed by ``journal demo`` (and listed in the README): every one.
 LISTED = [
     ("Administrator", "admin"),
     ("Editor-in-chief", "eic"),
     ("Province editor (CT)", "editor.ct"),
+    ("Board member (CT)", "board.ct"),
+    ("Province editor (AG)", "editor.ag"),
     ("Board member (AG)", "board.ag"),
+    ("Province editor (CM)", "editor.cm"),
+    ("Board member (CM)", "board.cm"),
+    ("Province editor (KG)", "editor.kg"),
+    ("Board member (KG)", "board.kg"),
     ("Author", "author"),
+    ("Author (CM)", "author2"),
+    ("Author (AG)", "author3"),
     ("Reviewer", "reviewer"),
+    ("Reviewer (KG)", "reviewer2"),
 ]
 
 TASKS = [
