@@ -13,8 +13,7 @@ from flask_babel import lazy_gettext as _l
 from lxml import etree
 
 from .errors import TypesetError
-from .safexml import ALI, HREF
-from .safexml import parse_xml_file
+from .safexml import ALI, HREF, parse_xml_file
 
 MAX_REPORTED = 5
 
