@@ -26,6 +26,10 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(crossref_group)
     app.cli.add_command(doaj_group)
 
+    from .schemas.cli import schemas_group
+
+    app.cli.add_command(schemas_group)
+
 
 @click.command("seed")
 @with_appcontext
