@@ -37,11 +37,10 @@ from crossref import (
 )
 from crossref import validate as validate_against
 
-from ..schemas import TITLES, installed_schema
-
 from ..errors import JournalError
 from ..extensions import db
 from ..models_base import utcnow
+from ..schemas import TITLES, installed_schema
 from . import articles as article_queries
 from . import galleys
 from .doaj import build_doaj

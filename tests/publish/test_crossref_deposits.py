@@ -234,7 +234,7 @@ def test_without_the_schemas_exports_are_checked_structurally_and_say_so(
     runner, issue_with_articles, crossref_xsd, tmp_path
 ):
     runner.app.config.update(SCHEMAS_DIR=str(tmp_path / "no-schemas"))
-    issue, found = issue_with_articles
+    issue, _ = issue_with_articles
 
     crossref_export = runner.invoke(args=["crossref", "export", str(issue.id)])
     doaj_export = runner.invoke(args=["doaj", "export", str(issue.id)])
