@@ -93,6 +93,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = int(app.config["PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
+    if app.config["ENV"] == "development":  # /dev/mail: absent (404) everywhere else
+        from .devmail.views import bp as devmail_bp
+
+        app.register_blueprint(devmail_bp)
+
     from .cli import register_commands
 
     register_commands(app)
