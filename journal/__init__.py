@@ -93,6 +93,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = int(app.config["PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
+    if app.config["ENV"] == "development":  # /dev/mail: absent (404) everywhere else
+        from .devmail.views import bp as devmail_bp
+
+        app.register_blueprint(devmail_bp)
+
     from .cli import register_commands
 
     register_commands(app)
@@ -159,6 +164,7 @@ def _configure(app: Flask, test_config: dict | None) -> None:
         )
     cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     cfg["STORAGE_DIR"] = cfg.get("STORAGE_DIR") or str(instance / "files")
+    cfg["SCHEMAS_DIR"] = cfg.get("SCHEMAS_DIR") or str(instance / "schemas")
     # Uploads above the limit are refused before they are read (a friendly 413 page).
     cfg["MAX_CONTENT_LENGTH"] = cfg["UPLOAD_MAX_BYTES"] + 1024 * 1024
     if cfg.get("TRUSTED_HOSTS") is None:

@@ -20,11 +20,16 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(mail_group)
     app.cli.add_command(worker_command)
+    app.cli.add_command(doctor_command)
 
     from .publish.cli import crossref_group, doaj_group
 
     app.cli.add_command(crossref_group)
     app.cli.add_command(doaj_group)
+
+    from .schemas.cli import schemas_group
+
+    app.cli.add_command(schemas_group)
 
 
 @click.command("seed")
@@ -126,3 +131,24 @@ def worker_command(burst):
         raise click.ClickException("JOURNAL_REDIS_URL is not set: jobs run in-process.")
     queue = redis_queue(current_app)
     Worker([queue], connection=queue.connection).work(burst=burst)
+
+
+@click.command("doctor")
+@with_appcontext
+def doctor_command():
+    """Check that this installation is ready (database, files, typesetting, schemas, jobs,
+    mail, public address); exits with 1 when a check fails."""
+    from flask_babel import force_locale
+
+    from .doctor import FAIL, OK, WARN, run_checks
+
+    with force_locale("en"):
+        results = run_checks()
+        for result in results:
+            click.echo(f"{result.status:<4}  {result.name}: {result.detail}")
+            if result.fix and result.status != OK:
+                click.echo(f"      fix: {result.fix}")
+    counts = {s: sum(r.status == s for r in results) for s in (OK, WARN, FAIL)}
+    click.echo(f"{counts[OK]} ok, {counts[WARN]} warning(s), {counts[FAIL]} failure(s).")
+    if counts[FAIL]:
+        raise click.exceptions.Exit(1)

@@ -135,9 +135,28 @@ EMBED_FRAME_ANCESTORS = []
 # Entries per RSS/Atom feed.
 FEED_SIZE = 30
 
-# Typesetting (journal/publish/production.py). The JATS 1.3 Journal Publishing schema with
-# MathML 3; a relative path is taken from the project's folder.
-JATS_XSD = "../shared/schemas/jats/JATS-journalpublishing1-3-mathml3.xsd"
+# Official schemas (journal/schemas/). SCHEMAS_DIR None = ``schemas/`` in the instance
+# folder, laid out as jats/JATS-journalpublishing1-3-mathml3.xsd, crossref/crossref5.4.0.xsd,
+# oai/oai-pmh-with-oai_dc.xsd and doaj/doajArticles.xsd. When a schema is there, what the
+# journal makes is validated against it; when it is not, the journal's own structural checks
+# run and the pages and ``journal doctor`` say so. ``journal schemas fetch`` installs them.
+SCHEMAS_DIR = None
+# Where ``journal schemas fetch`` downloads each set from: its entry point(s), official
+# addresses. Every xs:include/xs:import is followed from there.
+SCHEMAS_SOURCES = {
+    "jats": "https://jats.nlm.nih.gov/publishing/1.3/xsd/JATS-journalpublishing1-3-mathml3.xsd",
+    "crossref": "https://gitlab.com/crossref/schema/-/raw/master/schemas/crossref5.4.0.xsd",
+    "oai": [
+        "https://www.openarchives.org/OAI/2.0/OAI-PMH.xsd",
+        "https://www.openarchives.org/OAI/2.0/oai_dc.xsd",
+        "https://www.openarchives.org/OAI/2.0/oai-identifier.xsd",
+    ],
+    "doaj": "https://doaj.org/static/doaj/doajArticles.xsd",
+}
+# Seconds to wait for each file of ``journal schemas fetch``.
+SCHEMAS_FETCH_TIMEOUT = 60
+
+# Typesetting (journal/publish/production.py).
 # A typesetting run still queued or running after this many seconds is shown as stopped
 # (its worker was killed or restarted); the editor can start it again.
 TYPESET_STALE_AFTER = 15 * 60

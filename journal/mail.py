@@ -9,10 +9,13 @@ with backoff (``journal mail retry``). Sending never undoes the step that caused
 from __future__ import annotations
 
 import logging
+import os
+import re
 import smtplib
+import tempfile
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from flask import current_app, render_template
@@ -93,18 +96,38 @@ def _to_email(msg: OutboxMessage) -> EmailMessage:
     email["From"] = current_app.config["MAIL_SENDER"]
     email["To"] = msg.recipient
     email["Subject"] = msg.subject
+    email["Date"] = format_datetime(utcnow())
     email["Message-ID"] = msg.message_id
     email.set_content(msg.body)
     return email
 
 
-def _send(email: EmailMessage) -> None:
+def mail_folder() -> Path:
+    """Where messages go when no MAIL_SERVER is set (development): ``mail/`` in the
+    instance folder, one ``.eml`` file each (``/dev/mail`` shows them)."""
+    return Path(current_app.instance_path) / "mail"
+
+
+def mail_file_name(msg: OutboxMessage, when: datetime) -> str:
+    """``<UTC time>-<outbox id>-<recipient>.eml``: the files sort by the time they were
+    written, e.g. ``20261202T091500123456Z-000042-author-example-org.eml``."""
+    slug = re.sub(r"[^a-z0-9]+", "-", msg.recipient.lower()).strip("-")[:60] or "recipient"
+    return f"{when:%Y%m%dT%H%M%S%fZ}-{msg.id:06d}-{slug}.eml"
+
+
+def _write_to_folder(email: EmailMessage, msg: OutboxMessage) -> None:
+    folder = mail_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".writing-", suffix=".tmp")
+    with os.fdopen(fd, "wb") as out:
+        out.write(bytes(email))
+    os.replace(tmp, folder / mail_file_name(msg, utcnow()))  # never seen half-written
+
+
+def _send(email: EmailMessage, msg: OutboxMessage) -> None:
     cfg = current_app.config
     if not cfg.get("MAIL_SERVER"):
-        folder = Path(current_app.instance_path) / "mail"
-        folder.mkdir(parents=True, exist_ok=True)
-        name = email["Message-ID"].strip("<>").replace("@", "_")
-        (folder / f"{name}.eml").write_bytes(bytes(email))
+        _write_to_folder(email, msg)
         return
     with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT"]) as smtp:
         if cfg.get("MAIL_USE_TLS"):
@@ -153,7 +176,7 @@ def deliver_pending(limit: int = 100) -> int:
             continue
         msg = db.session.get(OutboxMessage, message_id)
         try:
-            _send(_to_email(msg))
+            _send(_to_email(msg), msg)
         except (OSError, smtplib.SMTPException) as exc:
             msg.attempts += 1
             msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]

@@ -96,6 +96,7 @@ def app_config(migrated, tmp_path) -> dict:
         "DATABASE_URL": migrated,
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "STORAGE_DIR": str(tmp_path / "files"),
+        "SCHEMAS_DIR": str(SCHEMAS_DIR),  # the official schemas: what is made is validated
         "BASE_URL": "https://journal.example.org",
         "TRUSTED_HOSTS": ["localhost", "journal.example.org", "mirror.example.org"],
         "JOBS_INLINE": True,

@@ -13,6 +13,8 @@ from journal.events import Event, events_for
 from journal.extensions import db
 from journal.funded_tasks.models import FundedTask
 from journal.provinces import BoardMembership, BoardRole, Province
+from journal.publish.models import approved_galley
+from journal.publish.records import Article
 from journal.submissions.models import Submission, SubmissionAuthor
 
 from .admin.clients import fast_password_hashing  # noqa: F401  (autouse: demo users hash fast)
@@ -28,7 +30,10 @@ def _counts():
     }
 
 
-def test_demo_loads_and_loading_again_changes_nothing(app):
+def test_demo_loads_and_loading_again_changes_nothing(app, tmp_path):
+    """On a fresh install (no official schema fetched) too: every article is typeset with the
+    structural checks only."""
+    app.config["SCHEMAS_DIR"] = str(tmp_path / "no-schemas")
     accounts = load_demo()
     first = _counts()
     again = load_demo()
@@ -39,6 +44,14 @@ def test_demo_loads_and_loading_again_changes_nothing(app):
     assert first["User"] >= 15
     assert first["FundedTask"] >= 6
     assert first["Province"] == 4
+    typeset = db.session.execute(
+        db.select(Submission).where(Submission.stage.in_(("production", "published")))
+    ).scalars()
+    galleys = {s.title_en: approved_galley(s) for s in typeset}
+    articles = db.session.execute(db.select(Article)).scalars().all()
+    assert len(galleys) >= 5 and len(articles) >= 5
+    assert all(g is not None and not g.schema_validated for g in galleys.values()), galleys
+    assert all(a.galley_version_id == approved_galley(a.submission).id for a in articles)
 
 
 def test_each_listed_account_logs_in_with_the_demo_password(app):

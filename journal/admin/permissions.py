@@ -3,7 +3,8 @@
 The one place these rules live: views answer 403 with them, templates show or hide links
 with them, and the services re-check the ones that depend on the data (a task's province).
 
-- Administrators: everything.
+- Administrators: everything, and the installation checks (``journal doctor``) on the
+  administration home page.
 - The editor-in-chief: sees the provinces and their boards, manages board memberships, and
   manages every funded task.
 - Board members and province editors (of any province): reach the administration home page,
@@ -34,6 +35,11 @@ def _is_editor_in_chief(user) -> bool:
 def can_reach_admin(user) -> bool:
     """The administration home page (the "Administration" link in the menu)."""
     return _is_admin(user) or _is_editor_in_chief(user) or can_view_tasks(user)
+
+
+def can_see_site_checks(user) -> bool:
+    """The installation checks of ``journal doctor`` on the administration home page."""
+    return _is_admin(user)
 
 
 def can_view_provinces(user) -> bool:
@@ -103,6 +109,7 @@ def permission_required(predicate):
 
 TEMPLATE_PREDICATES = {
     "can_reach_admin": can_reach_admin,
+    "can_see_site_checks": can_see_site_checks,
     "can_view_provinces": can_view_provinces,
     "can_manage_provinces": can_manage_provinces,
     "can_manage_board": can_manage_board,

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.models import User
+from ..doctor import recent_checks
 from ..extensions import db
 from ..provinces import (
     BoardError,
@@ -47,6 +48,7 @@ from .permissions import (
     can_manage_roles,
     can_manage_settings,
     can_reach_admin,
+    can_see_site_checks,
     can_view_provinces,
     permission_required,
 )
@@ -76,7 +78,8 @@ def _status(form) -> int:
 @bp.get("/")
 @permission_required(can_reach_admin)
 def index():
-    return render_template("admin/index.html")
+    checks = recent_checks() if can_see_site_checks(current_user) else None
+    return render_template("admin/index.html", checks=checks)
 
 
 @bp.get("/provinces")

@@ -24,6 +24,19 @@ def _problems(error: MetadataError) -> click.ClickException:
     return click.ClickException(f"Nothing was produced or sent: {len(error.problems)} problem(s).")
 
 
+def _note_if_no_schema(entry: str) -> None:
+    """Say, on standard error, that the output was checked structurally only."""
+    from ..schemas import TITLES
+    from .crossref_adapter import schema_missing
+
+    if schema_missing(entry):
+        click.echo(
+            f"Note: checked structurally only: the official {TITLES[entry]} schema is not "
+            "installed (`journal schemas fetch` installs it).",
+            err=True,
+        )
+
+
 def _outcomes(outcomes) -> None:
     failed = 0
     for outcome in outcomes:
@@ -57,6 +70,7 @@ def crossref_export(issue_id):
         xml = export_issue(_issue(issue_id))
     except MetadataError as error:
         raise _problems(error) from None
+    _note_if_no_schema("crossref")
     click.echo(xml, nl=False)
 
 
@@ -78,6 +92,7 @@ def crossref_deposit(issue_id, article_ids):
         if any(a is None or a.published_at is None for a in chosen):
             raise click.ClickException("Every --article must be a published article.")
         items = [a for a in items if a.id in article_ids] if issue_id is not None else chosen
+    _note_if_no_schema("crossref")
     try:
         _outcomes(deposit_articles(items))
     except MetadataError as error:
@@ -105,6 +120,7 @@ def crossref_retry():
     """Deposit again every DOI whose last deposit failed."""
     from .crossref_adapter import CrossrefNotConfigured, retry_failed
 
+    _note_if_no_schema("crossref")
     try:
         outcomes = retry_failed()
     except MetadataError as error:
@@ -144,4 +160,5 @@ def doaj_export(issue_id):
         xml = build(_issue(issue_id))
     except MetadataError as error:
         raise _problems(error) from None
+    _note_if_no_schema("doaj")
     click.echo(xml, nl=False)

@@ -8,6 +8,10 @@ sent), ``submitted`` (in Crossref's queue), ``registered`` (Crossref's log said 
 Warning) or ``failed`` (with Crossref's message). ``poll_deposits`` reads Crossref's logs;
 it is the only way a DOI becomes registered, so the status never says "not deposited" for
 a DOI Crossref has.
+
+Every batch and DOAJ export is also validated against the official schema when it is
+installed (SCHEMAS_DIR); without it, the library's own checks are all (``schema_missing``
+tells the commands to say so), and nothing is blocked for want of a schema.
 """
 
 from __future__ import annotations
@@ -31,10 +35,12 @@ from crossref import (
     MetadataError,
     build_deposit,
 )
+from crossref import validate as validate_against
 
 from ..errors import JournalError
 from ..extensions import db
 from ..models_base import utcnow
+from ..schemas import TITLES, installed_schema
 from ..settings import journal_settings
 from . import articles as article_queries
 from . import galleys
@@ -59,6 +65,22 @@ def journal_info() -> JournalInfo:
         publisher=settings["JOURNAL_PUBLISHER"],
         language="vi",
     )
+
+
+def schema_missing(entry: str) -> bool:
+    """True when the official schema of ``entry`` ("crossref", "doaj") is not installed:
+    what is exported is then checked structurally only."""
+    return installed_schema(entry) is None
+
+
+def _check_against_schema(entry: str, xml: bytes) -> bytes:
+    """``xml`` when it is valid against the installed schema (or none is installed); else
+    ``MetadataError`` with the validator's words."""
+    path = installed_schema(entry)
+    problems = validate_against(xml, path) if path is not None else []
+    if problems:
+        raise MetadataError([f"{TITLES[entry]} schema: {p}" for p in problems[:10]])
+    return xml
 
 
 def issue_info(issue: Issue | None) -> IssueInfo | None:
@@ -147,9 +169,10 @@ def deposit_xml(
 ) -> bytes:
     """The ``doi_batch`` for ``items`` (all of ``issue``, or online first when None).
     Raises ``MetadataError`` naming every article with a problem."""
-    return build_deposit(
+    xml = build_deposit(
         batch or new_batch(), journal_info(), issue_info(issue), [article_record(a) for a in items]
     )
+    return _check_against_schema("crossref", xml)
 
 
 def export_issue(issue: Issue) -> bytes:
@@ -161,7 +184,8 @@ def export_issue(issue: Issue) -> bytes:
 
 def doaj_export(issue: Issue) -> bytes:
     items = [a for a in issue_articles(issue) if a.is_live]
-    return build_doaj(journal_info(), [article_record(a) for a in items], issue_info(issue))
+    xml = build_doaj(journal_info(), [article_record(a) for a in items], issue_info(issue))
+    return _check_against_schema("doaj", xml)
 
 
 def crossref_client() -> CrossrefClient:

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -57,6 +67,9 @@ class GalleyVersion(db.Model):
     # {"fig1.png": "<sha256>", …}: the media the galleys refer to as media/<name>
     media: Mapped[dict] = mapped_column(JSON, default=dict)
     pdf_pages: Mapped[int] = mapped_column(Integer, default=0)
+    # True: the JATS was validated against the official schema; False: the official schema
+    # was not installed, so only the pipeline's structural checks ran.
+    schema_validated: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

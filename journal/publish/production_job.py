@@ -25,10 +25,11 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from .. import PROJECT_ROOT, jobs
+from .. import jobs
 from ..extensions import db
 from ..filetypes import DOCX, LATEX, MARKDOWN, ODT
 from ..models_base import utcnow
+from ..schemas import installed_schema
 from ..storage import file_store
 from ..submissions.models import SubmissionFile
 from .models import GalleyVersion, TypesetRun
@@ -69,11 +70,6 @@ def figure_files(submission) -> dict[str, Path]:
         for f in sorted(submission.files, key=lambda f: f.id)
         if f.kind in ("figure", "supplementary") and f.media_type in FIGURE_TYPES
     }
-
-
-def xsd_path() -> Path:
-    path = Path(current_app.config["JATS_XSD"])
-    return path if path.is_absolute() else (PROJECT_ROOT / path).resolve()
 
 
 def bilingual_text(message) -> str:
@@ -157,15 +153,9 @@ def _typeset(run_id: int, clock: StageClock):
                 "article needs one. Ask the site's administrator to set it."
             )
         )
-    schema = xsd_path()
-    if not schema.is_file():
-        raise TypesetError(
-            _l(
-                "The JATS schema is not installed (%(path)s), so the article cannot be "
-                "validated. Ask the site's administrator to set JATS_XSD.",
-                path=str(schema),
-            )
-        )
+    schema = installed_schema("jats")  # None: the structural checks only
+    if schema is None:
+        log.info("typesetting run %s: no JATS schema installed, structural checks only", run_id)
     source = run.source_file
 
     def report(stage: str) -> None:
@@ -258,6 +248,7 @@ def finish_run(run_id: int, galleys) -> str:
                 pdf_sha256=pdf,
                 media=media,
                 pdf_pages=pages,
+                schema_validated=galleys.schema_validated,
             )
         )
         run.status = "succeeded"

@@ -28,7 +28,7 @@ def test_an_editor_watches_typesetting_and_approves_the_galley(
 ):
     load_schema(str(XSD.resolve()))  # once per process, before anything is timed
     live_server.config.update(
-        JOBS_INLINE=False, JATS_XSD=str(XSD), ISSN_PRINT="2815-5998", ISSN_ONLINE="2815-6005"
+        JOBS_INLINE=False, SCHEMAS_DIR=str(SCHEMAS), ISSN_PRINT="2815-5998", ISSN_ONLINE="2815-6005"
     )
     author = make_user("tac.gia@example.org", "Nguyễn Văn An", password=None)
     editor = make_user("bien.tap@example.org", "Lê Văn Cường", password=PASSWORD)

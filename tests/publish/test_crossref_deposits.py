@@ -228,3 +228,62 @@ def test_doaj_export_validates(runner, issue_with_articles):
     records = etree.fromstring(result.stdout_bytes).findall("record")
     assert [r.findtext("doi") for r in records] == [a.doi for a in found]
     assert records[0].findtext("eissn") == "2049-3630"
+
+
+def test_without_the_schemas_exports_are_checked_structurally_and_say_so(
+    runner, issue_with_articles, crossref_xsd, tmp_path
+):
+    runner.app.config.update(SCHEMAS_DIR=str(tmp_path / "no-schemas"))
+    issue, _ = issue_with_articles
+
+    crossref_export = runner.invoke(args=["crossref", "export", str(issue.id)])
+    doaj_export = runner.invoke(args=["doaj", "export", str(issue.id)])
+
+    assert crossref_export.exit_code == 0 and doaj_export.exit_code == 0
+    assert validate(crossref_export.stdout_bytes, crossref_xsd) == []  # still what it was
+    for result, name in ((crossref_export, "Crossref 5.4.0"), (doaj_export, "DOAJ article XML")):
+        assert f"checked structurally only: the official {name} schema" in result.stderr
+        assert "journal schemas fetch" in result.stderr
+        assert b"structurally" not in result.stdout_bytes
+    with StubServer() as stub:
+        runner.app.config.update(CROSSREF_DEPOSIT_URL=stub.deposit_url)
+        deposit = runner.invoke(args=["crossref", "deposit", str(issue.id)])
+    assert deposit.exit_code == 0, deposit.output
+    assert "checked structurally only" in deposit.stderr and len(stub.deposited) == 1
+
+
+def test_with_the_schemas_exports_say_nothing_of_them(runner, issue_with_articles):
+    issue, _ = issue_with_articles
+
+    for command in ("crossref", "doaj"):
+        result = runner.invoke(args=[command, "export", str(issue.id)])
+        assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_an_installed_schema_is_what_exports_are_validated_against(
+    runner, issue_with_articles, tmp_path
+):
+    """A stricter schema where the official one goes: the batch is refused with its words,
+    and nothing is sent."""
+    folder = tmp_path / "schemas"
+    (folder / "crossref").mkdir(parents=True)
+    (folder / "crossref" / "crossref5.4.0.xsd").write_text(
+        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"'
+        ' targetNamespace="http://www.crossref.org/schema/5.4.0">'
+        '<xs:element name="doi_batch"><xs:complexType/></xs:element></xs:schema>'
+    )
+    runner.app.config.update(SCHEMAS_DIR=str(folder))
+    issue, _ = issue_with_articles
+
+    export = runner.invoke(args=["crossref", "export", str(issue.id)])
+    with StubServer() as stub:
+        runner.app.config.update(CROSSREF_DEPOSIT_URL=stub.deposit_url)
+        deposit = runner.invoke(args=["crossref", "deposit", str(issue.id)])
+
+    for result in (export, deposit):
+        assert result.exit_code == 1
+        assert "Crossref 5.4.0 schema: line" in result.output
+        assert "Nothing was produced or sent" in result.output
+    assert export.stdout_bytes == b"" and stub.deposited == {}
+    deposits = db.session.execute(db.select(DoiDeposit)).scalars().all()
+    assert all((d.status, d.attempts) == ("pending", 0) for d in deposits)

@@ -25,6 +25,8 @@ class Galleys:
     html: str
     pdf: bytes
     media: dict[str, bytes]  # file name → content; the galleys refer to media/<name>
+    # True: validated against the official JATS schema; False: structural checks only.
+    schema_validated: bool = True
 
 
 def jats_bytes(tree: etree._Element) -> bytes:
@@ -37,7 +39,7 @@ def typeset(
     meta: ArticleMeta,
     workdir: str | Path,
     *,
-    xsd_path: str | Path,
+    xsd_path: str | Path | None,
     progress: Callable[[str], None] | None = None,
     figures: Mapping[str, str | Path] | None = None,
     bibliography: str | Path | None = None,
@@ -45,7 +47,8 @@ def typeset(
     memory_limit: int = MEMORY_LIMIT,
 ) -> Galleys:
     """Manuscript → validated JATS → HTML and PDF galleys. ``progress(stage)`` is called as
-    each stage starts. Raises ``TypesetError``; nothing is returned half-made."""
+    each stage starts. ``xsd_path`` None: no official schema, the structural checks only (the
+    result says so). Raises ``TypesetError``; nothing is returned half-made."""
     try:
         return _run(
             manuscript,
@@ -100,4 +103,6 @@ def _run(
     report("pdf")
     pdf = render_pdf(html, converted.media_dir, jats=jats)
     media = {p.name: p.read_bytes() for p in converted.media_files}
-    return Galleys(jats=jats, html=html, pdf=pdf, media=media)
+    return Galleys(
+        jats=jats, html=html, pdf=pdf, media=media, schema_validated=xsd_path is not None
+    )

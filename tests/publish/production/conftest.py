@@ -24,7 +24,7 @@ def xsd_path():
 
 @pytest.fixture
 def app(app):
-    app.config.update(JATS_XSD=str(XSD.resolve()), ISSN_PRINT="2815-5998", ISSN_ONLINE="2815-6005")
+    app.config.update(ISSN_PRINT="2815-5998", ISSN_ONLINE="2815-6005")
     return app
 
 

@@ -13,10 +13,11 @@ from journal.publish.models import GalleyVersion, TypesetRun
 from journal.storage import file_store
 from journal.submissions.models import SubmissionAuthor, SubmissionFile
 
+from ...conftest import SCHEMAS_DIR
 from ...factories import make_funded_task, make_submission
 from ..typeset import samples
 
-SCHEMAS = Path(__file__).resolve().parents[4] / "shared" / "schemas"
+SCHEMAS = SCHEMAS_DIR
 MEDIA_TYPES = {"md": MARKDOWN, "docx": DOCX, "tex": LATEX, "png": "image/png"}
 
 # Reads a file outside the manuscript: refused before pandoc runs.

@@ -60,6 +60,7 @@ def test_markdown_manuscript_sent_to_production_typeset_previewed_and_approved(
 
     page = client.get(f"/production/{accepted.id}")
     assert "Version 1" in page.text
+    assert galley.schema_validated and "checked structurally only" not in page.text
     assert f"/production/{accepted.id}/galleys/1/pages/1.png" in page.text
     assert 'data-active="0"' in page.text
 
@@ -83,6 +84,24 @@ def test_markdown_manuscript_sent_to_production_typeset_previewed_and_approved(
     assert response.status_code == 302
     assert approved_galley(accepted).id == galley.id
     assert accepted.stage == "production"  # approval is no stage change
+
+
+def test_without_the_official_schema_typesetting_succeeds_and_the_page_says_so(
+    app, accepted, editor, english, tmp_path
+):
+    app.config["SCHEMAS_DIR"] = str(tmp_path / "no-schemas")  # a fresh install: none fetched
+    client = english(editor)
+
+    client.post(f"/production/{accepted.id}/send")
+
+    [run] = _runs(accepted)
+    assert run.status == "succeeded", production.run_error(run, "en")
+    assert run.galley.schema_validated is False
+    page = client.get(f"/production/{accepted.id}")
+    assert "This version was checked structurally only" in page.text
+    assert "journal schemas fetch" in page.text
+    jats = fetch(client, f"/production/{accepted.id}/galleys/1/jats")
+    assert b"<issn" in jats.data and b"<abstract" in jats.data
 
 
 def test_html_preview_is_sandboxed_and_loads_only_its_own_media(

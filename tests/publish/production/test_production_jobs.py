@@ -170,7 +170,6 @@ def test_a_job_delivered_twice_runs_once(app, accepted, editor, monkeypatch, fas
     ("breakage", "message"),
     [
         ("crash", "unexpected error (RuntimeError)"),
-        ("no_schema", "The JATS schema is not installed"),
         ("no_issn", "The journal's ISSN is not set"),
         ("no_authors", "front matter is incomplete"),
     ],
@@ -186,8 +185,6 @@ def test_failures_of_every_kind_end_in_a_failed_run(
             raise RuntimeError("disk on fire")
 
         monkeypatch.setattr(production_job, "typeset", crash)
-    elif breakage == "no_schema":
-        app.config["JATS_XSD"] = "/nonexistent/jats.xsd"
     elif breakage == "no_issn":
         app.config.update(ISSN_PRINT=None, ISSN_ONLINE=None)
     else:
