@@ -23,7 +23,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         or os.environ.get("JOURNAL_INSTANCE_PATH")
         or str(PROJECT_ROOT / "instance"),
         instance_relative_config=True,
-        template_folder=str(PROJECT_ROOT / "templates"),
     )
     _configure(app, test_config)
 
@@ -31,7 +30,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrations = Path(__file__).parent / "migrations"
+    migrate.init_app(app, db, directory=str(migrations), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
