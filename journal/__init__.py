@@ -9,21 +9,13 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
 
 class ConfigurationError(RuntimeError):
     pass
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(
-        __name__,
-        instance_path=(test_config or {}).get("INSTANCE_PATH")
-        or os.environ.get("JOURNAL_INSTANCE_PATH")
-        or str(PROJECT_ROOT / "instance"),
-        instance_relative_config=True,
-    )
+    app = Flask(__name__, instance_path=_instance_path(test_config), instance_relative_config=True)
     _configure(app, test_config)
 
     from . import web
@@ -99,6 +91,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def _instance_path(test_config: dict | None) -> str | None:
+    """The instance folder (database, files, secret): INSTANCE_PATH or JOURNAL_INSTANCE_PATH
+    (relative to the current directory), else Flask's default: ``instance/`` beside the
+    package in a checkout, ``<prefix>/var/journal-instance`` for an installed wheel (the
+    prefix of its virtualenv)."""
+    path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("JOURNAL_INSTANCE_PATH")
+    return str(Path(path).resolve()) if path else None
+
+
 def _import_models() -> None:
     from . import events, mail, provinces  # noqa: F401
     from .accounts import models as _a  # noqa: F401
@@ -147,6 +148,8 @@ def _configure(app: Flask, test_config: dict | None) -> None:
                 f.write(secrets.token_hex(32))
         cfg["SECRET_KEY"] = secret_file.read_text().strip()
 
+    if not cfg.get("DATABASE_URL"):
+        instance.mkdir(parents=True, exist_ok=True)  # for the SQLite database
     cfg["SQLALCHEMY_DATABASE_URI"] = cfg.get("DATABASE_URL") or (
         f"sqlite:///{instance / 'journal.sqlite3'}"
     )

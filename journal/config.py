@@ -115,7 +115,7 @@ EMBED_FRAME_ANCESTORS = []
 FEED_SIZE = 30
 
 # Typesetting (journal/publish/production.py). The JATS 1.3 Journal Publishing schema with
-# MathML 3; a relative path is taken from the project's folder.
+# MathML 3; a relative path is taken from the current folder.
 JATS_XSD = "../shared/schemas/jats/JATS-journalpublishing1-3-mathml3.xsd"
 # A typesetting run still queued or running after this many seconds is shown as stopped
 # (its worker was killed or restarted); the editor can start it again.

@@ -25,7 +25,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from .. import PROJECT_ROOT, jobs
+from .. import jobs
 from ..extensions import db
 from ..filetypes import DOCX, LATEX, MARKDOWN, ODT
 from ..models_base import utcnow
@@ -72,8 +72,7 @@ def figure_files(submission) -> dict[str, Path]:
 
 
 def xsd_path() -> Path:
-    path = Path(current_app.config["JATS_XSD"])
-    return path if path.is_absolute() else (PROJECT_ROOT / path).resolve()
+    return Path(current_app.config["JATS_XSD"]).resolve()  # relative: to the current folder
 
 
 def bilingual_text(message) -> str:
