@@ -18,7 +18,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=_instance_path(test_config), instance_relative_config=True)
     _configure(app, test_config)
 
-    from . import web
+    from . import logs, web
+
+    logs.init_app(app)
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)

@@ -19,6 +19,12 @@ TRUSTED_HOSTS = None
 # (rate limits count per client address, so behind a proxy this must be set).
 PROXIES = 0
 
+# Logging (journal/logs.py), to standard error: the journal's own records from LOG_LEVEL,
+# other libraries' from WARNING. LOG_FORMAT "json" (one JSON object a line) or "text";
+# None = json in production, text in development and tests.
+LOG_LEVEL = "INFO"
+LOG_FORMAT = None
+
 # None = SQLite file ``journal.sqlite3`` in the instance folder.
 DATABASE_URL = None
 # None = in-process jobs (a worker thread; inline when JOBS_INLINE). A URL = RQ workers.
