@@ -161,6 +161,9 @@ def _configure(app: Flask, test_config: dict | None) -> None:
         )
     cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     cfg["STORAGE_DIR"] = cfg.get("STORAGE_DIR") or str(instance / "files")
+    cfg["RATELIMIT_STORAGE_URI"] = (
+        cfg.get("RATELIMIT_STORAGE_URI") or cfg.get("REDIS_URL") or "memory://"
+    )
     # Uploads above the limit are refused before they are read (a friendly 413 page).
     cfg["MAX_CONTENT_LENGTH"] = cfg["UPLOAD_MAX_BYTES"] + 1024 * 1024
     if cfg.get("TRUSTED_HOSTS") is None:

@@ -75,8 +75,9 @@ REVIEW_COMMENT_MAX_CHARS = 20000
 REVIEW_LETTER_MAX_CHARS = 50000
 REVIEW_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
-# Rate limits (Flask-Limiter syntax) and their storage.
-RATELIMIT_STORAGE_URI = "memory://"
+# Rate limits (Flask-Limiter syntax) and their storage: None = REDIS_URL when it is set (every
+# worker process counts in the same place), else memory (right for one process only).
+RATELIMIT_STORAGE_URI = None
 RATELIMIT_LOGIN = "10 per minute"
 RATELIMIT_RESET = "5 per minute"
 RATELIMIT_REGISTER = "10 per hour"
