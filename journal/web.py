@@ -81,11 +81,13 @@ def _remember_language(response):
 
 
 def init_app(app: Flask) -> None:
-    @app.before_request
     def _start():
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex[:16]
         g.started = time.perf_counter()
+
+    # First of all: a request refused by the CSRF check or a rate limit has its id too.
+    app.before_request_funcs.setdefault(None, []).insert(0, _start)
 
     @app.after_request
     def _finish(response):
