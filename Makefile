@@ -7,10 +7,10 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 # Debian packages the tests need: a real browser for the end-to-end tests; for typesetting,
 # Pango (WeasyPrint), fonts covering Vietnamese in full (Noto, DejaVu) and poppler-utils
-# (PDF previews).
-SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-dejavu-core poppler-utils
+# (PDF previews); systemd-analyze checks the units in deploy/systemd.
+SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-dejavu-core poppler-utils systemd
 
-.PHONY: run test test-sqlite test-postgresql lint format install translations system-deps extract-messages clean
+.PHONY: run serve test test-sqlite test-postgresql lint format install translations system-deps extract-messages clean
 
 install: $(STAMP) translations
 
@@ -39,6 +39,13 @@ run: install
 	JOURNAL_ENV=development $(BIN)/journal db upgrade
 	JOURNAL_ENV=development $(BIN)/journal demo
 	JOURNAL_ENV=development $(BIN)/journal run --host $(HOST) --port $(PORT)
+
+# The same demo served by gunicorn with the production configuration (deploy/gunicorn.conf.py).
+serve: install
+	JOURNAL_ENV=development $(BIN)/journal db upgrade
+	JOURNAL_ENV=development $(BIN)/journal demo
+	JOURNAL_ENV=development JOURNAL_BASE_URL=$${JOURNAL_BASE_URL:-http://$(HOST):$(PORT)} \
+	  $(BIN)/gunicorn --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT)
 
 # SQLite always; PostgreSQL too when JOURNAL_TEST_DATABASE_URL is set (CI sets it). The two
 # passes run side by side (one per core); the Redis job-queue tests run in the PostgreSQL pass.

@@ -145,7 +145,9 @@ def test_the_installed_wheel_migrates_seeds_and_serves_the_journal(venv, tmp_pat
     assert (instance / "journal.sqlite3").is_file()
 
     log = tmp_path / "gunicorn.log"
-    serve = ["-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+    config = workdir / "gunicorn.conf.py"
+    config.write_text("workers = 1\ncontrol_socket_disable = True\n")
+    serve = ["-m", "gunicorn", "--config", str(config), "--bind", f"127.0.0.1:{port}"]
     server = start(
         [python, *serve, "journal:create_app()"],
         env=env,
