@@ -77,6 +77,22 @@ def test_a_hostile_request_id_is_replaced_in_the_header_and_the_log(client, capl
     assert line.request_id == replaced
 
 
+def test_a_request_refused_by_the_csrf_check_is_logged_with_its_id(app, caplog):
+    app.config["WTF_CSRF_ENABLED"] = True
+    with caplog.at_level(logging.INFO):
+        response = app.test_client().post(
+            "/account/login",
+            data={"email": "a@example.org"},
+            headers={"X-Request-Id": "no-csrf-0001"},
+        )
+    assert response.status_code == 400
+    assert response.headers["X-Request-ID"] == "no-csrf-0001"
+    assert "no-csrf-0001" in response.text  # the reference on the error page
+    (line,) = request_lines(caplog)
+    assert (line.request_id, line.status, line.method) == ("no-csrf-0001", 400, "POST")
+    assert line.duration_ms >= 0
+
+
 def _job_lines(caplog, name):
     return [r for r in caplog.records if getattr(r, "job", None) == name]
 
