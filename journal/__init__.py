@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import logs, web
 
     logs.init_app(app)
+
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)

@@ -43,10 +43,16 @@ TITLE_EN = "Salinity tolerance of rice variety OM18 in Can Tho"
 
 
 def typesetting_settings() -> dict[str, str]:
-    """What typesetting needs from the environment: the JATS schema (from the tests'
-    SCHEMAS_DIR) and an ISSN."""
+    """What typesetting needs from the environment: the official schemas (the tests'
+    SCHEMAS_DIR) and an ISSN. The only place that names the schema setting: JATS_XSD (the
+    JATS file) here, SCHEMAS_DIR (the folder) once that setting replaces it; an unknown
+    setting is ignored, so both are given."""
     xsd = SCHEMAS_DIR / "jats" / "JATS-journalpublishing1-3-mathml3.xsd"
-    return {"JOURNAL_JATS_XSD": str(xsd), "JOURNAL_ISSN_ONLINE": "2815-6005"}
+    return {
+        "JOURNAL_JATS_XSD": str(xsd),
+        "JOURNAL_SCHEMAS_DIR": str(SCHEMAS_DIR),
+        "JOURNAL_ISSN_ONLINE": "2815-6005",
+    }
 
 
 @pytest.fixture
