@@ -10,11 +10,11 @@ PORT   ?= 5000
 JOURNAL_BASE_URL ?= http://$(HOST):$(PORT)
 # Debian packages the journal needs to typeset: Pango (WeasyPrint), fonts covering Vietnamese
 # in full (Noto, DejaVu) and poppler-utils (page counts, PDF previews). The tests also need a
-# real browser for the end-to-end tests.
+# real browser for the end-to-end tests, and systemd-analyze checks the units in deploy/systemd.
 RUN_PACKAGES    := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-dejavu-core poppler-utils
-SYSTEM_PACKAGES := $(RUN_PACKAGES) chromium
+SYSTEM_PACKAGES := $(RUN_PACKAGES) chromium systemd
 
-.PHONY: run test test-sqlite test-postgresql lint format install translations system-deps run-deps extract-messages clean
+.PHONY: run serve test test-sqlite test-postgresql lint format install translations system-deps run-deps extract-messages clean
 
 install: $(STAMP) translations
 
@@ -45,6 +45,13 @@ run: install run-deps
 	JOURNAL_ENV=development JOURNAL_BASE_URL=$(JOURNAL_BASE_URL) $(BIN)/journal db upgrade
 	JOURNAL_ENV=development JOURNAL_BASE_URL=$(JOURNAL_BASE_URL) $(BIN)/journal demo
 	JOURNAL_ENV=development JOURNAL_BASE_URL=$(JOURNAL_BASE_URL) $(BIN)/journal run --host $(HOST) --port $(PORT)
+
+# The same demo served by gunicorn with the production configuration (deploy/gunicorn.conf.py).
+serve: install run-deps
+	JOURNAL_ENV=development JOURNAL_BASE_URL=$(JOURNAL_BASE_URL) $(BIN)/journal db upgrade
+	JOURNAL_ENV=development JOURNAL_BASE_URL=$(JOURNAL_BASE_URL) $(BIN)/journal demo
+	JOURNAL_ENV=development JOURNAL_BASE_URL=$(JOURNAL_BASE_URL) \
+	  $(BIN)/gunicorn --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT)
 
 # SQLite always; PostgreSQL too when JOURNAL_TEST_DATABASE_URL is set (CI sets it). The two
 # passes run side by side (one per core); the Redis job-queue tests run in the PostgreSQL pass.

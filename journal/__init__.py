@@ -9,29 +9,24 @@ from urllib.parse import urlsplit
 
 from flask import Config, Flask
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
 
 class ConfigurationError(RuntimeError):
     pass
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(
-        __name__,
-        instance_path=(test_config or {}).get("INSTANCE_PATH")
-        or os.environ.get("JOURNAL_INSTANCE_PATH")
-        or str(PROJECT_ROOT / "instance"),
-        instance_relative_config=True,
-        template_folder=str(PROJECT_ROOT / "templates"),
-    )
+    app = Flask(__name__, instance_path=_instance_path(test_config), instance_relative_config=True)
     _configure(app, test_config)
 
-    from . import web
+    from . import logs, web
+
+    logs.init_app(app)
+
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrations = Path(__file__).parent / "migrations"
+    migrate.init_app(app, db, directory=str(migrations), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
@@ -104,6 +99,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def _instance_path(test_config: dict | None) -> str | None:
+    """The instance folder (database, files, secret): INSTANCE_PATH or JOURNAL_INSTANCE_PATH
+    (relative to the current directory), else Flask's default: ``instance/`` beside the
+    package in a checkout, ``<prefix>/var/journal-instance`` for an installed wheel (the
+    prefix of its virtualenv)."""
+    path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("JOURNAL_INSTANCE_PATH")
+    return str(Path(path).resolve()) if path else None
+
+
 def _import_models() -> None:
     from . import events, mail, provinces, settings  # noqa: F401
     from .accounts import models as _a  # noqa: F401
@@ -155,6 +159,8 @@ def _configure(app: Flask, test_config: dict | None) -> None:
                 f.write(secrets.token_hex(32))
         cfg["SECRET_KEY"] = secret_file.read_text().strip()
 
+    if not cfg.get("DATABASE_URL"):
+        instance.mkdir(parents=True, exist_ok=True)  # for the SQLite database
     cfg["SQLALCHEMY_DATABASE_URI"] = cfg.get("DATABASE_URL") or (
         f"sqlite:///{instance / 'journal.sqlite3'}"
     )
@@ -165,6 +171,9 @@ def _configure(app: Flask, test_config: dict | None) -> None:
     cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     cfg["STORAGE_DIR"] = cfg.get("STORAGE_DIR") or str(instance / "files")
     cfg["SCHEMAS_DIR"] = cfg.get("SCHEMAS_DIR") or str(instance / "schemas")
+    cfg["RATELIMIT_STORAGE_URI"] = (
+        cfg.get("RATELIMIT_STORAGE_URI") or cfg.get("REDIS_URL") or "memory://"
+    )
     # Uploads above the limit are refused before they are read (a friendly 413 page).
     cfg["MAX_CONTENT_LENGTH"] = cfg["UPLOAD_MAX_BYTES"] + 1024 * 1024
     if cfg.get("TRUSTED_HOSTS") is None:

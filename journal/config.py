@@ -19,6 +19,12 @@ TRUSTED_HOSTS = None
 # (rate limits count per client address, so behind a proxy this must be set).
 PROXIES = 0
 
+# Logging (journal/logs.py), to standard error: the journal's own records from LOG_LEVEL,
+# other libraries' from WARNING. LOG_FORMAT "json" (one JSON object a line) or "text";
+# None = json in production, text in development and tests.
+LOG_LEVEL = "INFO"
+LOG_FORMAT = None
+
 # None = SQLite file ``journal.sqlite3`` in the instance folder.
 DATABASE_URL = None
 # None = in-process jobs (a worker thread; inline when JOBS_INLINE). A URL = RQ workers.
@@ -69,8 +75,9 @@ REVIEW_COMMENT_MAX_CHARS = 20000
 REVIEW_LETTER_MAX_CHARS = 50000
 REVIEW_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
-# Rate limits (Flask-Limiter syntax) and their storage.
-RATELIMIT_STORAGE_URI = "memory://"
+# Rate limits (Flask-Limiter syntax) and their storage: None = REDIS_URL when it is set (every
+# worker process counts in the same place), else memory (right for one process only).
+RATELIMIT_STORAGE_URI = None
 RATELIMIT_LOGIN = "10 per minute"
 RATELIMIT_RESET = "5 per minute"
 RATELIMIT_REGISTER = "10 per hour"

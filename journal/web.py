@@ -24,7 +24,7 @@ log = logging.getLogger("journal.requests")
 bp = Blueprint("web", __name__)
 
 LANG_COOKIE = "lang"
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -83,11 +83,13 @@ def _remember_language(response):
 
 
 def init_app(app: Flask) -> None:
-    @app.before_request
     def _start():
         incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex[:16]
+        g.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex[:16]
         g.started = time.perf_counter()
+
+    # First of all: a request refused by the CSRF check or a rate limit has its id too.
+    app.before_request_funcs.setdefault(None, []).insert(0, _start)
 
     @app.after_request
     def _finish(response):
@@ -101,17 +103,11 @@ def init_app(app: Flask) -> None:
         headers["X-Request-ID"] = g.get("request_id", "-")
         if app.config["ENV"] == "production":
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        user_id = None
         if getattr(current_user, "is_authenticated", False):
             headers.setdefault("Cache-Control", "private, no-store")
-        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-        log.info(
-            "%s %s %s %d %.1fms",
-            g.get("request_id", "-"),
-            request.method,
-            request.path,
-            response.status_code,
-            elapsed,
-        )
+            user_id = current_user.id
+        _log_request(response.status_code, user_id)
         return response
 
     @app.context_processor
@@ -152,6 +148,27 @@ def init_app(app: Flask) -> None:
 
         db.session.rollback()
         return error_page(500, None)
+
+
+def _log_request(status: int, user_id: int | None) -> None:
+    """One line per request, with its fields for JSON logs (request_id comes with every
+    record: journal/logs.py)."""
+    duration_ms = round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1)
+    log.info(
+        "%s %s %d %.1fms user=%s",
+        request.method,
+        request.path,
+        status,
+        duration_ms,
+        user_id if user_id is not None else "-",
+        extra={
+            "method": request.method,
+            "path": request.path,
+            "status": status,
+            "duration_ms": duration_ms,
+            "user_id": user_id,
+        },
+    )
 
 
 def _plain_error(status: int):

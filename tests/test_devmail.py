@@ -26,10 +26,12 @@ VI_SUBJECT = "Lời mời phản biện bài báo"
 
 @pytest.fixture
 def dev_client(app, app_config):
-    """A development server on the same database and instance folder."""
+    """A development server on the same database and instance folder (read in English)."""
     dev = create_app({**app_config, "ENV": "development"})
     dev.test_client_class = IsolatedClient
-    return dev.test_client()
+    client = dev.test_client()
+    client.set_cookie("lang", "en")
+    return client
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import sys
 from urllib.parse import urlsplit
 
 import pytest
+from flask_babel import force_locale
 
 from journal import create_app, doctor
 from journal.extensions import db
@@ -33,8 +34,11 @@ def _by_name(results):
 
 @pytest.fixture(autouse=True)
 def journal_with_an_issn(app):
-    """A journal set up as it should be (its identity is checked too)."""
+    """A journal set up as it should be (its identity is checked too); the checks read in
+    English, as the command prints them."""
     set_settings(ISSN_ONLINE="2049-3630", DOI_PREFIX="10.54321")
+    with force_locale("en"):
+        yield
 
 
 def set_settings(**values):

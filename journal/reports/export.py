@@ -12,10 +12,10 @@ import csv
 import io
 import logging
 from functools import cache
+from pathlib import Path
 
 from flask import render_template
 
-from .. import PROJECT_ROOT
 from .charts import charts_for
 from .figures import TEXT, Label
 from .numbers import format_value, plain_value
@@ -91,7 +91,8 @@ def _fetcher_class():
 def _stylesheet():
     from weasyprint import CSS
 
-    return CSS(string=(PROJECT_ROOT / "templates" / "reports" / "print.css").read_text("utf-8"))
+    print_css = Path(__file__).resolve().parent.parent / "templates" / "reports" / "print.css"
+    return CSS(string=print_css.read_text("utf-8"))
 
 
 def report_html(report: YearlyReport) -> str:

@@ -1,15 +1,16 @@
 """The HTML galley, made from the JATS alone (the single source).
 
 The body is mapped element by element to HTML with lxml, then cleaned with nh3 (MathML
-allowed, only web and mail links); the page around it is ``templates/publish/galley.html``,
-rendered with autoescaping. Front matter is shown in both languages side by side, each
-block marked with its ``lang``."""
+allowed, only web and mail links); the page around it is the package's
+``templates/publish/galley.html``, rendered with autoescaping. Front matter is shown in both
+languages side by side, each block marked with its ``lang``."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from urllib.parse import quote
 
 import nh3
@@ -17,10 +18,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from lxml import etree
 from markupsafe import Markup
 
-from ... import PROJECT_ROOT
 from .safexml import HREF, MML, XML_LANG
 
-TEMPLATES = PROJECT_ROOT / "templates" / "publish"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "publish"
 
 # Fixed labels of a published galley: its languages are the article's, not the reader's.
 LABELS = {
