@@ -75,8 +75,8 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("JOURNAL_TITLE_VI", _l("Title in Vietnamese"), required=True),
-    Setting("JOURNAL_TITLE_EN", _l("Title in English"), required=True),
+    Setting("JOURNAL_TITLE_VI", _l("Journal title in Vietnamese"), required=True),
+    Setting("JOURNAL_TITLE_EN", _l("Journal title in English"), required=True),
     Setting(
         "JOURNAL_ABBREV_TITLE",
         _l("Abbreviated title"),
