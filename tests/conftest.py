@@ -264,8 +264,8 @@ def app(app_config, shared_app):
 
         seed_reference_data()
         yield app
-        shared_app.give_back(app)
         db.session.remove()
+    shared_app.give_back(app)
 
 
 @pytest.fixture
