@@ -149,9 +149,10 @@ def _run_folder(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def shared_typesetting(tmp_path_factory):
-    """The typesetting job's pipeline runs once per manuscript, metadata and pipeline code in
-    the whole run (tests/typeset_cache.py); JOURNAL_TEST_TYPESET_CACHE names a folder to
-    share it with another run at the same time (``make test``'s two passes)."""
+    """The typesetting job's pipeline (and its PDF previews) runs once per manuscript,
+    metadata and pipeline code in the whole run (tests/typeset_cache.py);
+    JOURNAL_TEST_TYPESET_CACHE names a folder to share it with another run at the same time
+    (``make test``'s two passes)."""
     from journal.publish import production_job
 
     from .typeset_cache import TypesetCache
@@ -159,9 +160,10 @@ def shared_typesetting(tmp_path_factory):
     folder = os.environ.get("JOURNAL_TEST_TYPESET_CACHE") or (
         _run_folder(tmp_path_factory) / "typeset-cache"
     )
-    cache = TypesetCache(Path(folder), real=production_job.typeset)
+    cache = TypesetCache(Path(folder), production_job.typeset, production_job.pdf_preview_pngs)
     patch = pytest.MonkeyPatch()
     patch.setattr(production_job, "typeset", cache)
+    patch.setattr(production_job, "pdf_preview_pngs", cache.previews)
     yield cache
     patch.undo()
 

@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from journal.publish.typeset import htmlgalley, pipeline
+from journal.publish.typeset.pdfgalley import pdf_preview_pngs
 
 
 @cache
@@ -46,14 +47,32 @@ def _file_digest(path) -> str:
 
 
 class TypesetCache:
-    """A drop-in for ``typeset`` that keeps each result in ``folder`` (one pickle per key)."""
+    """A drop-in for ``typeset`` that keeps each result in ``folder`` (one pickle per key);
+    ``previews`` does the same for ``pdf_preview_pngs`` (pdftoppm), keyed on the PDF."""
 
-    def __init__(self, folder: Path, real=pipeline.typeset):
+    def __init__(self, folder: Path, real=pipeline.typeset, real_previews=pdf_preview_pngs):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.real = real
+        self.real_previews = real_previews
         self.hits = 0
         self.misses = 0
+
+    def previews(self, pdf: bytes, pages: int = 2, dpi: int = 60) -> list[bytes]:
+        digest = hashlib.sha256(pdf).hexdigest()
+        key = hashlib.sha256(f"{pipeline_digest()} {digest} {pages} {dpi}".encode()).hexdigest()
+        return self._cached(key, lambda: self.real_previews(pdf, pages=pages, dpi=dpi))
+
+    def _cached(self, key: str, make):
+        stored = self.folder / f"{key}.pickle"
+        with _locked(self.folder / f"{key}.lock"):  # one worker makes it, the other waits
+            if not stored.is_file():
+                self.misses += 1
+                made = make()
+                _write_atomically(stored, pickle.dumps(made))
+                return made
+        self.hits += 1
+        return pickle.loads(stored.read_bytes())  # noqa: S301 - written by this run
 
     def key(self, manuscript, fmt, meta, *, xsd_path, figures, bibliography, limits) -> str:
         digest = hashlib.sha256()
@@ -85,20 +104,19 @@ class TypesetCache:
             bibliography=bibliography,
             limits=limits,
         )
-        stored = self.folder / f"{key}.pickle"
-        with _locked(self.folder / f"{key}.lock"):  # one worker typesets, the other waits
-            if not stored.is_file():
-                self.misses += 1
-                galleys = self.real(
-                    manuscript, fmt, meta, workdir, xsd_path=xsd_path, progress=progress, **options
-                )
-                _write_atomically(stored, pickle.dumps(galleys))
-                return galleys
-        self.hits += 1
-        for stage in pipeline.STAGES:
-            if progress is not None:
+        made = []
+
+        def make():
+            made.append(True)
+            return self.real(
+                manuscript, fmt, meta, workdir, xsd_path=xsd_path, progress=progress, **options
+            )
+
+        galleys = self._cached(key, make)
+        if not made and progress is not None:
+            for stage in pipeline.STAGES:  # a run reports every stage as it starts it
                 progress(stage)
-        return pickle.loads(stored.read_bytes())  # noqa: S301 - written by this run
+        return galleys
 
 
 @contextmanager
