@@ -53,21 +53,27 @@ serve: install run-deps
 	JOURNAL_ENV=development JOURNAL_BASE_URL=$(JOURNAL_BASE_URL) \
 	  $(BIN)/gunicorn --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT)
 
-# SQLite always; PostgreSQL too when JOURNAL_TEST_DATABASE_URL is set (CI sets it). The two
-# passes run side by side (one per core); the Redis job-queue tests run in the PostgreSQL pass.
+# Test processes per pass (pytest-xdist: each has a database of its own), and the folder for
+# the tests' temporary files: in memory where /dev/shm is writable (no waiting for the disk).
+TEST_WORKERS ?= 2
+TEST_TMPDIR  ?= $(shell [ -w /dev/shm ] && echo /dev/shm || echo $${TMPDIR:-/tmp})
+
+# SQLite always; then PostgreSQL when JOURNAL_TEST_DATABASE_URL is set (CI sets it), with the
+# Redis job-queue tests. One pass after the other, each on both cores; they share one cache of
+# typeset galleys (tests/typeset_cache.py).
 test: install system-deps
-	@if [ -z "$$JOURNAL_TEST_DATABASE_URL" ]; then \
-	  $(BIN)/python -m pytest; \
-	else \
-	  log=$$(mktemp); \
-	  env -u JOURNAL_TEST_DATABASE_URL -u JOURNAL_TEST_REDIS_URL $(BIN)/python -m pytest -p no:cacheprovider >$$log 2>&1 & sqlite=$$!; \
-	  echo "== on PostgreSQL: $$JOURNAL_TEST_DATABASE_URL (SQLite pass running beside it)"; \
-	  $(BIN)/python -m pytest -p no:cacheprovider; pg=$$?; \
-	  wait $$sqlite; lite=$$?; \
-	  echo "== on SQLite:"; cat $$log; rm -f $$log; \
-	  echo "== PostgreSQL pass exit $$pg, SQLite pass exit $$lite"; \
-	  [ $$pg -eq 0 ] && [ $$lite -eq 0 ]; \
-	fi
+	@cache=$$(mktemp -d "$(TEST_TMPDIR)/journal-typeset.XXXXXX"); \
+	export TMPDIR="$(TEST_TMPDIR)" JOURNAL_TEST_TYPESET_CACHE="$$cache"; \
+	echo "== on SQLite"; \
+	env -u JOURNAL_TEST_DATABASE_URL -u JOURNAL_TEST_REDIS_URL \
+	  $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile; lite=$$?; pg=0; \
+	if [ -n "$$JOURNAL_TEST_DATABASE_URL" ]; then \
+	  echo "== on PostgreSQL: $$JOURNAL_TEST_DATABASE_URL"; \
+	  $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile; pg=$$?; \
+	  echo "== SQLite pass exit $$lite, PostgreSQL pass exit $$pg"; \
+	fi; \
+	rm -rf "$$cache"; \
+	[ $$lite -eq 0 ] && [ $$pg -eq 0 ]
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,6 +1,12 @@
 """Fixtures: the app on a migrated database (SQLite, or PostgreSQL when
 JOURNAL_TEST_DATABASE_URL is set), clients, a CLI runner, users of every role, a real SMTP
-server."""
+server.
+
+Under pytest-xdist (``-n 2``) each worker has a database of its own: a SQLite file, or the
+PostgreSQL database ``<name>_<worker>`` (``test_gw0``) created on the server of
+JOURNAL_TEST_DATABASE_URL, and the Redis database counted down from JOURNAL_TEST_REDIS_URL's
+(15 for gw0, 14 for gw1): both variables are rewritten for the worker, so whatever reads them
+gets its own. Each test starts from an empty database with the reference data."""
 
 from __future__ import annotations
 
@@ -9,10 +15,12 @@ import os
 import socket
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from flask_login import FlaskLoginClient
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from journal import create_app
 from journal.extensions import db
@@ -43,16 +51,61 @@ def pytest_report_header(config):
     return f"database: {os.environ.get('JOURNAL_TEST_DATABASE_URL') or 'SQLite (temporary file)'}"
 
 
+# The PostgreSQL URL as given, before a worker's own database replaced it.
+GIVEN_DATABASE_URL = os.environ.get("JOURNAL_TEST_DATABASE_URL")
+
+
+def pytest_configure(config):
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1" … under pytest-xdist
+    if not worker:
+        return
+    number = int(worker.removeprefix("gw"))
+    if url := os.environ.get("JOURNAL_TEST_DATABASE_URL"):
+        given = make_url(url)
+        own = given.set(database=f"{given.database}_{worker}")
+        os.environ["JOURNAL_TEST_DATABASE_URL"] = own.render_as_string(hide_password=False)
+    if url := os.environ.get("JOURNAL_TEST_REDIS_URL"):
+        parts = urlsplit(url)
+        database = int(parts.path.strip("/") or 0)
+        own_path = f"/{(database - number) % 16}"
+        os.environ["JOURNAL_TEST_REDIS_URL"] = urlunsplit(parts._replace(path=own_path))
+
+
+def redis_url_beside(url: str, offset: int) -> str:
+    """A Redis database ``offset`` below the one of this test process (15, 14 … counted down
+    per xdist worker), for a test that empties it or counts its workers: offsets 4 (doctor)
+    and 8 (deployment) never meet another process's database with up to four processes."""
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(database - offset) % 16}"))
+
+
+def _psycopg(url: str) -> str:
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("JOURNAL_TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    url = _psycopg(url)
+    name = make_url(url).database
+    if url != _psycopg(GIVEN_DATABASE_URL):  # a worker's own database, made on first use
+        server = create_engine(_psycopg(GIVEN_DATABASE_URL), isolation_level="AUTOCOMMIT")
+        with server.connect() as conn:
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).first()
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        server.dispose()
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
+        # Tests commit often and never test a crash: no waiting for the disk at each commit.
+        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit TO off'))
     engine.dispose()
     return url
 
@@ -77,14 +130,51 @@ def migrated(database_url, tmp_path_factory):
 
 
 def _empty_database() -> None:
+    """Every table emptied, every id counting from 1 again. On PostgreSQL DELETE and setval
+    in one round trip: TRUNCATE of every table costs a tenth of a second or more."""
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(t.name for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        sequences = db.session.execute(
+            text(
+                "SELECT sequence_name FROM information_schema.sequences"
+                " WHERE sequence_schema = current_schema()"
+            )
+        ).scalars()
+        statements = [str(table.delete()) for table in tables]
+        if restart := ", ".join(f"setval('{name}', 1, false)" for name in sequences):
+            statements.append(f"SELECT {restart}")
+        db.session.execute(text("; ".join(statements)))
     else:
         for table in tables:
             db.session.execute(table.delete())
     db.session.commit()
+
+
+def _run_folder(tmp_path_factory) -> Path:
+    """The temporary folder of this run, shared by its xdist workers."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_typesetting(tmp_path_factory):
+    """The typesetting job's pipeline (and its PDF previews) runs once per manuscript,
+    metadata and pipeline code in the whole run (tests/typeset_cache.py);
+    JOURNAL_TEST_TYPESET_CACHE names a folder to share it with another run at the same time
+    (``make test``'s two passes)."""
+    from journal.publish import production_job
+
+    from .typeset_cache import TypesetCache
+
+    folder = os.environ.get("JOURNAL_TEST_TYPESET_CACHE") or (
+        _run_folder(tmp_path_factory) / "typeset-cache"
+    )
+    cache = TypesetCache(Path(folder), production_job.typeset, production_job.pdf_preview_pngs)
+    patch = pytest.MonkeyPatch()
+    patch.setattr(production_job, "typeset", cache)
+    patch.setattr(production_job, "pdf_preview_pngs", cache.previews)
+    yield cache
+    patch.undo()
 
 
 @pytest.fixture
@@ -104,10 +194,82 @@ def app_config(migrated, tmp_path) -> dict:
     }
 
 
+# The settings in which one test's app differs from another's: its own folders.
+FOLDER_SETTINGS = ("INSTANCE_PATH", "STORAGE_DIR")
+
+
+def _shape(app) -> tuple:
+    """What a test could change in the app itself rather than in its settings."""
+    return (
+        len(app.url_map._rules),
+        frozenset(app.extensions),
+        app.wsgi_app,
+        app.jinja_env.loader,
+        app.test_client_class,
+    )
+
+
+class SharedApp:
+    """One application object for every test whose settings differ only in their folders:
+    building one costs a tenth of a second (compiling its URL rules), more than most tests.
+
+    Before each test it is given the test's settings as ``create_app`` sets them and a fresh
+    rate-limit store; after it, its background jobs are waited for and what it kept for that
+    test (the search engine, the Redis connection) is dropped. A test that changed the app
+    itself (a route, an extension, the template loader, the WSGI app) leaves it to be built
+    again; one with other settings gets an app of its own."""
+
+    def __init__(self):
+        self.app = None
+
+    def take(self, config: dict):
+        from journal import _configure
+        from journal.extensions import limiter
+
+        settings = {k: v for k, v in config.items() if k not in FOLDER_SETTINGS}
+        if self.app is None or settings != self.settings:
+            self.discard()
+            self.app = create_app(config)
+            self.app.test_client_class = IsolatedClient
+            self.settings, self.built = settings, dict(self.app.config)
+            self.shape = _shape(self.app)
+            return self.app
+        app = self.app
+        app.config.clear()
+        app.config.update(self.built)
+        app.instance_path = config["INSTANCE_PATH"]
+        _configure(app, config)
+        limiter.init_app(app)
+        return app
+
+    def give_back(self, app) -> None:
+        from journal import jobs
+        from journal.search.services import close_engine
+
+        jobs.wait_all(app)
+        close_engine(app)
+        if (redis := app.extensions.pop("journal.redis", None)) is not None:
+            redis.close()
+        if app is self.app and _shape(app) != self.shape:
+            self.discard()
+
+    def discard(self) -> None:
+        if self.app is not None:
+            with self.app.app_context():
+                db.engine.dispose()
+            self.app = None
+
+
+@pytest.fixture(scope="session")
+def shared_app():
+    shared = SharedApp()
+    yield shared
+    shared.discard()
+
+
 @pytest.fixture
-def app(app_config):
-    app = create_app(app_config)
-    app.test_client_class = IsolatedClient
+def app(app_config, shared_app):
+    app = shared_app.take(app_config)
     with app.app_context():
         _empty_database()
         from journal.seed import seed_reference_data
@@ -115,7 +277,7 @@ def app(app_config):
         seed_reference_data()
         yield app
         db.session.remove()
-        db.engine.dispose()
+    shared_app.give_back(app)
 
 
 @pytest.fixture

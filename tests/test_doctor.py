@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import sys
-from urllib.parse import urlsplit
 
 import pytest
 from flask_babel import force_locale
@@ -15,7 +14,7 @@ from journal import create_app, doctor
 from journal.extensions import db
 from journal.settings import update_journal_settings
 
-from .conftest import free_port
+from .conftest import free_port, redis_url_beside
 from .factories import fresh_settings
 
 
@@ -184,7 +183,7 @@ def test_redis_without_workers_warns_and_with_one_is_ok(app, redis_url):
     from rq import Queue, Worker
 
     # A database of its own on the test server: other tests' workers are none of its business.
-    url = urlsplit(redis_url)._replace(path="/13").geturl()
+    url = redis_url_beside(redis_url, 4)
     app.config["REDIS_URL"] = url
     connection = Redis.from_url(url)
     for stale in Worker.all(connection=connection):

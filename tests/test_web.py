@@ -31,12 +31,19 @@ def test_405_is_a_page_not_a_crash(client):
 
 
 @pytest.fixture
-def crashing_app(app):
+def crashing_app(app, app_config):
+    """An app of its own (routes cannot be added to one that has served requests)."""
+    from journal import create_app
+    from journal.extensions import db
+
     def boom():
         raise RuntimeError("kaboom")
 
-    app.add_url_rule("/boom", "boom", boom)
-    return app
+    crashing = create_app(app_config)
+    crashing.add_url_rule("/boom", "boom", boom)
+    yield crashing
+    with crashing.app_context():
+        db.engine.dispose()
 
 
 def test_500_shows_the_request_id_that_the_log_carries(crashing_app, caplog):

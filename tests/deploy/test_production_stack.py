@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 
 from journal.filetypes import DOCX
 
-from ..conftest import SCHEMAS_DIR, free_port
+from ..conftest import SCHEMAS_DIR, free_port, redis_url_beside
 from ..publish.typeset import samples
 from .support import DEPLOY, clean_environment, run, start, stop, wait_until_serving
 
@@ -83,10 +83,7 @@ def own_redis(servers):
     """A Redis database next to the suite's (never 0), emptied before and after."""
     from redis import Redis
 
-    url = make_url(servers[1].replace("redis://", "redis+x://", 1))  # only to read its parts
-    number = int(url.database or 0)
-    mine = number - 1 if number > 1 else number + 1
-    own = servers[1].rsplit("/", 1)[0] + f"/{mine}" if url.database else servers[1] + f"/{mine}"
+    own = redis_url_beside(servers[1], 8)
     connection = Redis.from_url(own)
     connection.flushdb()
     try:

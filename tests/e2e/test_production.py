@@ -75,8 +75,10 @@ def test_an_editor_watches_typesetting_and_approves_the_galley(
 
     page.wait_for_selector(".run[data-state='succeeded']", timeout=30000)
     page.wait_for_selector(".pdf-pages img")
+    # A function, not an expression: Playwright evaluates an expression string again at each
+    # poll, which the page's CSP (no 'unsafe-eval') refuses once the first check is false.
     page.wait_for_function(
-        "[...document.querySelectorAll('.pdf-pages img')]"
+        "() => [...document.querySelectorAll('.pdf-pages img')]"
         ".every(img => img.complete && img.naturalWidth > 300)"
     )
     assert page.evaluate("window.__notReloaded") is None  # reloaded once, when finished

@@ -1,4 +1,4 @@
-"""Galleys typeset once per session with the real pipeline (a short Markdown manuscript
+"""Galleys typeset once per run with the real pipeline (a short Markdown manuscript
 with a figure, a table, equations and references, in Vietnamese and in English)."""
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ JATS_XSD = SCHEMAS_DIR / "jats" / "JATS-journalpublishing1-3-mathml3.xsd"
 
 
 @pytest.fixture(scope="session")
-def typeset_galleys(tmp_path_factory) -> dict[str, GalleyFiles]:
-    """``{"vi": GalleyFiles, "en": GalleyFiles}`` made by journal.publish.typeset."""
+def typeset_galleys(tmp_path_factory, shared_typesetting) -> dict[str, GalleyFiles]:
+    """``{"vi": GalleyFiles, "en": GalleyFiles}`` made by journal.publish.typeset (once per
+    run: tests/typeset_cache.py)."""
     if not JATS_XSD.is_file():
         pytest.skip(f"the JATS 1.3 schema is not at {JATS_XSD} (set JOURNAL_SCHEMAS_DIR)")
     from pypdf import PdfReader
-
-    from journal.publish.typeset import typeset
 
     from .typeset import samples
 
@@ -30,7 +29,7 @@ def typeset_galleys(tmp_path_factory) -> dict[str, GalleyFiles]:
         manuscript.write_text(samples.markdown(lang), encoding="utf-8")
         workdir = folder / f"work-{lang}"
         workdir.mkdir()
-        galleys = typeset(
+        galleys = shared_typesetting(
             manuscript,
             "md",
             samples.article_meta(lang),

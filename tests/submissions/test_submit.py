@@ -228,7 +228,9 @@ def test_withdraw_a_draft_and_a_submitted_manuscript(author, author_client, read
         for submission in (draft, ready):
             withdraw_twice(author, author_client, ready, submission)
     assert withdrawn == [draft.id, ready.id]
-    events = db.session.execute(db.select(Event).filter_by(action="withdraw")).scalars().all()
+    events = db.session.execute(
+        db.select(Event).filter_by(action="withdraw").order_by(Event.id)
+    ).scalars()
     assert [(e.from_stage, e.to_stage) for e in events] == [
         ("draft", "withdrawn"),
         ("submitted", "withdrawn"),

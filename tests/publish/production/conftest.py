@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from journal.publish import production_job
-from journal.publish.typeset import load_schema, typeset
+from journal.publish.typeset import load_schema
 
 from ..typeset import samples
 from .support import SCHEMAS, accepted_submission, instant_typeset
@@ -52,13 +52,13 @@ def accepted(app, users, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def typeset_result(xsd_path, tmp_path_factory):
-    """The sample Markdown article typeset once for the whole session."""
+def typeset_result(xsd_path, tmp_path_factory, shared_typesetting):
+    """The sample Markdown article typeset once for the whole run."""
     folder = tmp_path_factory.mktemp("production-sample")
     source = folder / "sample.md"
     source.write_text(samples.markdown("vi"), encoding="utf-8")
     figure = samples.figure_png(folder / "figure.png")
-    return typeset(
+    return shared_typesetting(
         source,
         "md",
         samples.article_meta("vi"),
