@@ -81,8 +81,9 @@ class TypesetCache:
             _file_digest(manuscript),
             fmt,
             repr(meta),  # frozen dataclasses: every field, in order
-            str(Path(xsd_path).resolve()),
-            _file_digest(xsd_path),
+            # None: no official schema installed, the structural checks only
+            str(Path(xsd_path).resolve()) if xsd_path is not None else "structural only",
+            _file_digest(xsd_path) if xsd_path is not None else "",
             repr(sorted((name, _file_digest(path)) for name, path in (figures or {}).items())),
             _file_digest(bibliography) if bibliography is not None else "",
             repr(limits),
