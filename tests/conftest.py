@@ -281,6 +281,24 @@ def app(app_config, shared_app):
 
 
 @pytest.fixture
+def other_app():
+    """``other_app(config)``: a second app in a test (other settings) on the same database;
+    its connections are closed after the test, not whenever the garbage collector runs."""
+    made = []
+
+    def _make(config):
+        made.append(create_app(config))
+        made[-1].test_client_class = IsolatedClient
+        return made[-1]
+
+    yield _make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -14,22 +14,17 @@ import lxml.html
 import pytest
 from markupsafe import escape
 
-from journal import create_app
 from journal.extensions import db
 from journal.mail import OutboxMessage, deliver_pending, queue_mail
-
-from .conftest import IsolatedClient
 
 NAME = re.compile(r"\d{8}T\d{12}Z-(\d{6})-someone-example-org\.eml")
 VI_SUBJECT = "Lời mời phản biện bài báo"
 
 
 @pytest.fixture
-def dev_client(app, app_config):
+def dev_client(app, app_config, other_app):
     """A development server on the same database and instance folder (read in English)."""
-    dev = create_app({**app_config, "ENV": "development"})
-    dev.test_client_class = IsolatedClient
-    client = dev.test_client()
+    client = other_app({**app_config, "ENV": "development"}).test_client()
     client.set_cookie("lang", "en")
     return client
 
@@ -161,9 +156,9 @@ def test_only_mail_files_of_the_folder_are_shown(mail_dir, dev_client, path):
 
 
 @pytest.mark.parametrize("env", ["production", "testing"])
-def test_there_is_no_dev_mail_outside_development(app_config, mail_dir, env):
+def test_there_is_no_dev_mail_outside_development(app_config, mail_dir, env, other_app):
     (mail_dir / "20261201T091500000000Z-000001-x.eml").write_bytes(_eml("s", "x@x.org", "b"))
-    other = create_app({**app_config, "ENV": env})
+    other = other_app({**app_config, "ENV": env})
 
     client = other.test_client()
 

@@ -12,7 +12,7 @@ import pytest
 from flask import g
 from flask_login import FlaskLoginClient
 
-from journal import ConfigurationError, create_app, jobs
+from journal import ConfigurationError, jobs
 
 from .factories import make_user
 
@@ -148,12 +148,12 @@ def test_an_rq_job_carries_the_id_of_the_request_that_queued_it(app, caplog):
     assert failed.levelno == logging.ERROR and failed.request_id == "queued-by-rq-77"
 
 
-def _configured(app_config, **settings):
-    return create_app(dict(app_config, **settings))
+def _configured(other_app, app_config, **settings):
+    return other_app(dict(app_config, **settings))
 
 
-def test_production_logs_are_json_lines(app, app_config, capsys):
-    served = _configured(app_config, ENV="production", LOG_FORMAT=None)
+def test_production_logs_are_json_lines(app, app_config, capsys, other_app):
+    served = _configured(other_app, app_config, ENV="production", LOG_FORMAT=None)
     served.test_client_class = FlaskLoginClient
     user = make_user("json@example.org", "Trần Văn Json", password=None)
     capsys.readouterr()
@@ -178,8 +178,8 @@ def test_production_logs_are_json_lines(app, app_config, capsys):
     assert [e["message"].split(" ")[2] for e in jobs_lines] == ["started", "finished"]
 
 
-def test_failures_in_json_carry_the_traceback(app, app_config, capsys):
-    _configured(app_config, LOG_FORMAT="json")
+def test_failures_in_json_carry_the_traceback(app, app_config, capsys, other_app):
+    _configured(other_app, app_config, LOG_FORMAT="json")
     capsys.readouterr()
     with pytest.raises(RuntimeError):
         jobs.enqueue("test.logs.explode")
@@ -189,8 +189,8 @@ def test_failures_in_json_carry_the_traceback(app, app_config, capsys):
     assert "RuntimeError: the job broke" in failed["exc_info"]
 
 
-def test_development_logs_are_readable_lines(app, app_config, capsys):
-    served = _configured(app_config, ENV="development")
+def test_development_logs_are_readable_lines(app, app_config, capsys, other_app):
+    served = _configured(other_app, app_config, ENV="development")
     capsys.readouterr()
     served.test_client().get("/", headers={"X-Request-Id": "text-line-0001"})
     (line,) = [x for x in capsys.readouterr().err.splitlines() if "journal.requests" in x]
@@ -198,21 +198,21 @@ def test_development_logs_are_readable_lines(app, app_config, capsys):
     assert line.endswith("ms user=-")
 
 
-def test_log_level_silences_info(app, app_config, capsys):
-    served = _configured(app_config, LOG_LEVEL="warning")
+def test_log_level_silences_info(app, app_config, capsys, other_app):
+    served = _configured(other_app, app_config, LOG_LEVEL="warning")
     capsys.readouterr()
     served.test_client().get("/")
     assert "journal.requests" not in capsys.readouterr().err
 
 
-def test_one_handler_however_many_apps(app, app_config):
+def test_one_handler_however_many_apps(app, app_config, other_app):
     for _ in range(3):
-        _configured(app_config)
+        _configured(other_app, app_config)
     ours = [h for h in logging.getLogger().handlers if h.get_name() == "journal"]
     assert len(ours) == 1
 
 
 @pytest.mark.parametrize("setting", [{"LOG_FORMAT": "yaml"}, {"LOG_LEVEL": "LOUD"}])
-def test_a_wrong_logging_setting_is_refused(app_config, setting):
+def test_a_wrong_logging_setting_is_refused(app_config, setting, other_app):
     with pytest.raises(ConfigurationError):
-        _configured(app_config, **setting)
+        _configured(other_app, app_config, **setting)
