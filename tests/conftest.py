@@ -14,6 +14,7 @@ import contextvars
 import os
 import socket
 import threading
+import weakref
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -265,6 +266,26 @@ def shared_app():
     shared = SharedApp()
     yield shared
     shared.discard()
+
+
+@pytest.fixture(autouse=True)
+def close_apps_made_by_the_test(shared_app):
+    """The apps a test builds itself have their idle database connections closed at its end:
+    left to the garbage collector, PostgreSQL's warn (an error here) in some later test."""
+    from flask import appcontext_pushed
+
+    made = weakref.WeakSet()
+
+    def seen(app, **extra):
+        made.add(app)
+
+    with appcontext_pushed.connected_to(seen):
+        yield
+    for other in list(made):
+        if other is not shared_app.app:
+            with other.app_context():
+                for engine in db.engines.values():
+                    engine.dispose()
 
 
 @pytest.fixture

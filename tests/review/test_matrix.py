@@ -280,11 +280,13 @@ def state():
     return (
         [
             (s.id, s.stage, s.version, s.round)
-            for s in db.session.execute(db.select(Submission)).scalars()
+            for s in db.session.execute(db.select(Submission).order_by(Submission.id)).scalars()
         ],
         [
             (a.id, a.status, a.version, a.due_at)
-            for a in db.session.execute(db.select(ReviewAssignment)).scalars()
+            for a in db.session.execute(
+                db.select(ReviewAssignment).order_by(ReviewAssignment.id)
+            ).scalars()
         ],
         count(Event),
         count(Decision),

@@ -148,7 +148,8 @@ def test_two_rounds_two_reviewers_to_accepted_through_the_pages(cast, csrf_app):
     assert actions.count("send_to_review") == 2
     assert "request_major_revisions" in actions and "resubmit" in actions
     assert actions[-1] == "accept"
-    assert [d.decision for d in db.session.execute(db.select(Decision)).scalars()] == [
+    decisions = db.session.execute(db.select(Decision).order_by(Decision.id)).scalars()
+    assert [d.decision for d in decisions] == [
         "major_revisions",
         "accept",
     ]

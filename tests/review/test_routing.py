@@ -124,7 +124,9 @@ def test_the_editor_in_chief_reassigns_with_history(cast):
     assert "Chuyên môn gần hơn" in last.note
     recipients = (
         db.session.execute(
-            db.select(OutboxMessage.recipient).filter_by(template="review_editor_assigned")
+            db.select(OutboxMessage.recipient)
+            .filter_by(template="review_editor_assigned")
+            .order_by(OutboxMessage.id)
         )
         .scalars()
         .all()
