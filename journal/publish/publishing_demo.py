@@ -196,7 +196,7 @@ def ensure_publishing_demo(people: dict, tasks: dict) -> Issue | None:
         ready.insert(0, first)
     if issue is None:
         issue = issues.create_issue(chief, **ISSUE)
-    with _typesetting_here():  # the placeholder ISSN, when none is configured
+    with _typesetting_here():  # now, in this process
         for submission in ready:
             if submission.stage == Stage.PRODUCTION and approved_galley(submission):
                 issues.schedule_article(submission, issue, chief)
