@@ -2,9 +2,9 @@
 figure, a table, equations, a footnote and references), sent to production by Cần Thơ's
 editor, typeset, and its galley approved. Called by ``journal.demo.load_demo``.
 
-Typesetting runs in the command itself (a few seconds; the JATS schema takes longer to load
-the first time). A journal without an ISSN cannot make valid JATS: the demo then uses the
-placeholder ISSN below for its own run, and the setting is left as it was.
+Typesetting runs in the command itself (a few seconds; the JATS schema, when installed,
+takes longer to load the first time). A journal without an ISSN cannot make valid JATS:
+``load_demo`` stores a placeholder ISSN in the journal settings first when none is set.
 """
 
 from __future__ import annotations
