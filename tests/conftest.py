@@ -251,6 +251,7 @@ class SharedApp:
         close_engine(app)
         if (redis := app.extensions.pop("journal.redis", None)) is not None:
             redis.close()
+        app.extensions.pop("journal.doctor", None)  # the checks, cached for a minute
         if app is self.app and _shape(app) != self.shape:
             self.discard()
 
