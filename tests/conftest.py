@@ -72,6 +72,16 @@ def pytest_configure(config):
         os.environ["JOURNAL_TEST_REDIS_URL"] = urlunsplit(parts._replace(path=own_path))
 
 
+@pytest.fixture
+def redis_url():
+    """This test process's Redis database (JOURNAL_TEST_REDIS_URL); without it the test is
+    skipped (the PostgreSQL pass of ``make test`` sets it)."""
+    url = os.environ.get("JOURNAL_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("JOURNAL_TEST_REDIS_URL is not set (CI sets it): no Redis to test RQ with")
+    return url
+
+
 def redis_url_beside(url: str, offset: int) -> str:
     """A Redis database ``offset`` below the one of this test process (15, 14 … counted down
     per xdist worker), for a test that empties it or counts its workers: offsets 4 (doctor)

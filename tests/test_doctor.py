@@ -170,14 +170,6 @@ def test_redis_at_a_closed_port_fails(app):
     assert "JOURNAL_REDIS_URL" in str(result.fix)
 
 
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("JOURNAL_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("JOURNAL_TEST_REDIS_URL is not set (CI sets it): no Redis to test RQ with")
-    return url
-
-
 def test_redis_without_workers_warns_and_with_one_is_ok(app, redis_url):
     from redis import Redis
     from rq import Queue, Worker

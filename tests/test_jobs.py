@@ -1,7 +1,5 @@
 """Background jobs: inline, in-process threads, and RQ workers on a real Redis."""
 
-import os
-
 import pytest
 
 from journal import jobs
@@ -36,14 +34,6 @@ def test_thread_jobs_run_in_an_app_context(app):
     assert future.result(timeout=10) == 10
     jobs.wait_all(app)
     assert CALLS == [5]
-
-
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("JOURNAL_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("JOURNAL_TEST_REDIS_URL is not set (CI sets it): no Redis to test RQ with")
-    return url
 
 
 def test_redis_queue_hands_jobs_to_an_rq_worker(app, redis_url):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 
 import pytest
 from flask import g
@@ -125,13 +124,10 @@ def test_a_failing_job_logs_its_failure_with_the_traceback(app, caplog):
     assert failed.request_id == "-"  # queued outside any request
 
 
-def test_an_rq_job_carries_the_id_of_the_request_that_queued_it(app, caplog):
-    url = os.environ.get("JOURNAL_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("JOURNAL_TEST_REDIS_URL is not set (CI sets it): no Redis to test RQ with")
+def test_an_rq_job_carries_the_id_of_the_request_that_queued_it(app, caplog, redis_url):
     from rq import SimpleWorker
 
-    app.config.update(JOBS_INLINE=False, REDIS_URL=url)
+    app.config.update(JOBS_INLINE=False, REDIS_URL=redis_url)
     queue = jobs.redis_queue(app)
     queue.empty()
     with caplog.at_level(logging.INFO):

@@ -3,8 +3,6 @@ workers, counts kept in each process's memory would let every worker allow the l
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from journal import create_app
@@ -40,24 +38,24 @@ def test_with_redis_url_the_limiter_counts_in_redis(app_config):
 
 
 @pytest.fixture
-def redis_url():
-    url = os.environ.get("JOURNAL_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("JOURNAL_TEST_REDIS_URL is not set (CI sets it): no Redis to test with")
+def no_counts(redis_url):
+    """The test process's Redis database without rate-limit counts, before and after."""
     from redis import Redis
 
-    connection = Redis.from_url(url)
+    connection = Redis.from_url(redis_url)
 
     def forget_counts():
         for key in connection.scan_iter("LIMITS*"):
             connection.delete(key)
 
     forget_counts()
-    yield url
+    yield redis_url
     forget_counts()
+    connection.close()
 
 
-def test_two_processes_share_one_count_in_redis(app, app_config, redis_url):
+def test_two_processes_share_one_count_in_redis(app, app_config, no_counts):
+    redis_url = no_counts
     config = dict(app_config, REDIS_URL=redis_url, RATELIMIT_LOGIN="3 per minute")
     first = create_app(config)
     for _ in range(2):

@@ -4,7 +4,6 @@ job delivered twice runs once; failures of every kind end in a failed run, in pl
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from datetime import timedelta
@@ -68,14 +67,6 @@ def test_a_thread_job_typesets_while_the_server_answers(
     final = client.get(f"/production/{accepted.id}/status").get_json()
     assert final["active"] is False and final["runs"][0]["state"] == "succeeded"
     assert final["runs"][0]["galley"] == 1
-
-
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("JOURNAL_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("JOURNAL_TEST_REDIS_URL is not set (CI sets it): no Redis to test RQ with")
-    return url
 
 
 def test_an_rq_worker_typesets_the_queued_run(app, accepted, editor, redis_url):
