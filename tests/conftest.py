@@ -314,20 +314,15 @@ def app(app_config, shared_app):
 
 @pytest.fixture
 def other_app():
-    """``other_app(config)``: a second app in a test (other settings) on the same database;
-    its connections are closed after the test, not whenever the garbage collector runs."""
-    made = []
+    """``other_app(config)``: a second app in a test (other settings) on the same database,
+    with the isolating test client; ``close_apps_made_by_the_test`` closes its connections."""
 
     def _make(config):
-        made.append(create_app(config))
-        made[-1].test_client_class = IsolatedClient
-        return made[-1]
+        made = create_app(config)
+        made.test_client_class = IsolatedClient
+        return made
 
-    yield _make
-    for other in made:
-        with other.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    return _make
 
 
 @pytest.fixture
