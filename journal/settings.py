@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from crossref.identifiers import normalize_issn
 
+from . import config as config_defaults
 from .events import Event, record_event
 from .extensions import db
 from .models_base import UTCDateTime, utcnow
@@ -195,15 +196,13 @@ class JournalSettings(dict):
 
 
 def _default(key: str):
-    import journal.config as defaults
-
-    return getattr(defaults, key, None)
+    return getattr(config_defaults, key, None)
 
 
-def pinned_keys(app=None) -> frozenset[str]:
+def pinned_keys() -> frozenset[str]:
     """The settings a deployment fixed: set in instance/config.py, a JOURNAL_* variable or
     the test config (recorded by the app factory), or changed in the app's config since."""
-    cfg = (app or current_app).config
+    cfg = current_app.config
     explicit = cfg.get("PINNED_SETTINGS", frozenset())
     return frozenset(
         s.key for s in SETTINGS if s.key in explicit or cfg.get(s.key) != _default(s.key)
