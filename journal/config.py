@@ -177,3 +177,23 @@ JOURNAL_PUBLISHER_LOC = "Cần Thơ, Việt Nam"
 SEARCH_DIR = None
 SEARCH_TIME_LIMIT = 0.5
 SEARCH_PAGE_SIZE = 10
+
+# Usage statistics (journal/usage/), counted by the COUNTER rules. USAGE_ENABLED False: the
+# pages record nothing. Events wait in a buffer of each process (or on REDIS_URL's Redis, for
+# the job workers) and are written USAGE_BATCH_SIZE at a time, or once the oldest has waited
+# USAGE_FLUSH_SECONDS; at most USAGE_BUFFER_MAX wait when the database cannot take them.
+# ``journal usage aggregate`` (daily) counts them; raw events are kept USAGE_KEEP_DAYS days.
+USAGE_ENABLED = True
+USAGE_BATCH_SIZE = 100
+USAGE_FLUSH_SECONDS = 30
+USAGE_BUFFER_MAX = 10000
+USAGE_KEEP_DAYS = 90
+# The COUNTER robots list: None = ``counter_robots.json`` in the instance folder when
+# ``journal usage robots-refresh`` has put one there, else the list shipped with the journal.
+USAGE_ROBOTS_FILE = None
+USAGE_ROBOTS_URL = (
+    "https://raw.githubusercontent.com/atmire/COUNTER-Robots/master/COUNTER_Robots_list.json"
+)
+# A MaxMind DB file (GeoLite2 Country or alike) for the readers' country; None = no country.
+# Needs the ``maxminddb`` package (``pip install maxminddb``), which the journal does not.
+USAGE_GEOIP_DATABASE = None

@@ -300,6 +300,34 @@ def article_detail(article_id: int):
     return conditional(lambda: jsonify(article_json(found)))
 
 
+@bp.get("/counter/reports/ir")
+def usage_item_report():
+    """A COUNTER R5 item report in SUSHI's JSON shape (journal/usage/sushi.py)."""
+    from ..models_base import utcnow
+    from ..usage.sushi import InvalidItemReportRequest, item_report, parse_item_report_request
+    from .discovery import journal
+
+    try:
+        wanted = parse_item_report_request(request.args)
+    except InvalidItemReportRequest as error:
+        response = jsonify(
+            {
+                "error": {"status": 400, "message": str(error.message)},
+                "Exceptions": [error.as_exception()],
+            }
+        )
+        response.status_code = 400
+        return response
+    report = item_report(
+        wanted,
+        platform=current_app.config["JOURNAL_ID"],
+        publisher=journal().publisher,
+        created=_time(utcnow()),
+        article_url=article_url,
+    )
+    return jsonify(report)
+
+
 @bp.get("/openapi.json")
 def openapi():
     from .openapi import document
