@@ -41,7 +41,7 @@ def test_the_page_shows_each_figure_per_province_with_totals(dataset, login, use
     for locale in ("en", "vi"):
         doc = _page(client, f"/reports/?year=2025&lang={locale}")
 
-        headings = [th.text_content().strip() for th in doc.xpath("//table//thead//th")]
+        headings = [th.text_content().strip() for th in doc.xpath("(//table)[1]//thead//th")]
         assert headings == {
             "en": ["Figure", "An Giang", "Ca Mau", "Can Tho", "Kien Giang", "No province", "Total"],
             "vi": [
@@ -61,6 +61,26 @@ def test_the_page_shows_each_figure_per_province_with_totals(dataset, login, use
     options = doc.xpath("//select[@name='year']/option")
     assert [o.get("value") for o in options] == [str(y) for y in range(current_year(), 2023, -1)]
     assert doc.xpath("//select[@name='year']/option[@selected]")[0].get("value") == "2025"
+
+
+def test_the_page_shows_usage_by_section_and_the_most_read_articles(dataset, login, users):
+    doc = _page(login(users["board_member"]), "/reports/?year=2025&lang=en")
+
+    (research,) = doc.xpath("//table[contains(@class, 'usage-sections')]/tbody/tr")
+    assert research.get("data-section") == "research"
+    assert research.xpath("th")[0].text_content() == "Research articles"
+    # views, downloads, then COUNTER's four: investigations and requests, total and unique
+    assert [td.text_content() for td in research.xpath("td")] == ["8", "3", "11", "8", "11", "8"]
+    # The most requested first; equal ones by investigations, then the newest article.
+    articles = dataset.articles
+    listed = [int(li.get("data-article")) for li in doc.xpath("//ol[@class='most-read']/li")]
+    assert listed == [articles[k].id for k in ("A1", "M1", "S1", "K1")]
+    first = doc.xpath("//ol[@class='most-read']/li")[0].text_content()
+    assert "Views: 3 · Downloads: 0 · Total_Item_Requests: 3" in " ".join(first.split())
+
+    empty = _page(login(users["board_member"]), "/reports/?year=2024&lang=en")
+    assert not empty.xpath("//table[contains(@class, 'usage-sections')]")
+    assert "No usage recorded in the year." in empty.text_content()
 
 
 def _tips(element, tag) -> list[str]:
