@@ -7,8 +7,8 @@ import logging
 import re
 import statistics
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
