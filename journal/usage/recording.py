@@ -84,24 +84,21 @@ def session_key(salt: bytes, ip: str, user_agent: str, moment: float) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-_salts: dict[date, bytes] = {}
-_salts_lock = threading.Lock()
-
-
 def salt_of(day: date) -> bytes:
     """The day's salt: made by the first process that needs it, when the salts of the days
     before are deleted; kept in memory by each process for the day."""
-    with _salts_lock:
-        found = _salts.get(day)
-        if found is not None:
-            return found
-        with db.engine.begin() as conn:
-            stored = conn.execute(select(UsageSalt.salt).where(UsageSalt.day == day)).scalar()
-        if stored is None:
-            stored = _make_salt(day)
-        _salts.clear()
-        _salts[day] = bytes.fromhex(stored)
-        return _salts[day]
+    own = recorder()
+    with own.lock:
+        found = own.salts.get(day)
+    if found is not None:
+        return found
+    with db.engine.begin() as conn:
+        stored = conn.execute(select(UsageSalt.salt).where(UsageSalt.day == day)).scalar()
+    if stored is None:
+        stored = _make_salt(day)
+    with own.lock:
+        own.salts = {day: bytes.fromhex(stored)}
+    return own.salts[day]
 
 
 def _make_salt(day: date) -> str:
@@ -127,6 +124,7 @@ class Recorder:
         self.redis_url = None
         self.pid = os.getpid()
         self.flush_pending = False
+        self.salts: dict[date, bytes] = {}
 
     # The buffer ------------------------------------------------------------------------
 
@@ -173,8 +171,9 @@ class Recorder:
                 self.oldest = time.monotonic()
 
     def discard(self) -> None:
-        """Forget the buffered events and the Redis connection (tests)."""
+        """Forget the buffered events, the salt and the Redis connection (tests)."""
         self.take()
+        self.salts = {}
         self.close()
 
     # Redis -----------------------------------------------------------------------------
