@@ -157,10 +157,10 @@ def aggregate_usage(first: date | None = None, last: date | None = None) -> Aggr
             "views",
             "downloads",
         ]
-        result = db.session.execute(
-            insert(UsageDaily).from_select(columns, _summary_select(first, last))
-        )
-        rows = max(result.rowcount or 0, 0)
+        db.session.execute(insert(UsageDaily).from_select(columns, _summary_select(first, last)))
+        rows = db.session.execute(
+            select(func.count()).select_from(UsageDaily).where(UsageDaily.day.between(first, last))
+        ).scalar_one()
     purged = db.session.execute(delete(UsageEvent).where(UsageEvent.day < keep_from()))
     db.session.commit()
     outcome = AggregationResult(first, last, rows, max(purged.rowcount or 0, 0))

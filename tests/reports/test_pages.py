@@ -83,6 +83,25 @@ def test_the_page_shows_usage_by_section_and_the_most_read_articles(dataset, log
     assert "No usage recorded in the year." in empty.text_content()
 
 
+def test_the_usage_csv_lists_every_article_read_in_the_year(dataset, login, users):
+    response = login(users["other_board"]).get("/usage/export.csv?year=2025")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == 'attachment; filename="luot-doc-2025.csv"'
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert rows[0][5:] == [
+        "Total_Item_Investigations", "Unique_Item_Investigations", "Total_Item_Requests",
+        "Unique_Item_Requests", "Lượt xem / Views", "Lượt tải / Downloads",
+    ]  # fmt: skip
+    articles = dataset.articles
+    assert [(r[1], r[3], r[4], r[5:]) for r in rows[1:]] == [
+        (articles["A1"].doi, "AG", "research", ["3", "3", "3", "3", "3", "0"]),
+        (articles["M1"].doi, "CM", "research", ["3", "1", "3", "1", "1", "2"]),
+        (articles["S1"].doi, "CT", "research", ["3", "2", "3", "2", "2", "1"]),
+        (articles["K1"].doi, "KG", "research", ["2", "2", "2", "2", "2", "0"]),
+    ]
+
+
 def _tips(element, tag) -> list[str]:
     return [t.text for t in element.xpath(f".//*[local-name()='{tag}']/*[local-name()='title']")]
 
