@@ -125,6 +125,7 @@ class Recorder:
         self.pid = os.getpid()
         self.flush_pending = False
         self.salts: dict[date, bytes] = {}
+        self.geoip: dict[str, object] = {}
 
     # The buffer ------------------------------------------------------------------------
 
@@ -193,6 +194,24 @@ class Recorder:
         if self.redis is not None:
             self.redis.close()
             self.redis = None
+        for reader in self.geoip.values():
+            if reader is not None:
+                reader.close()
+        self.geoip = {}
+
+    # GeoIP -----------------------------------------------------------------------------
+
+    def geoip_reader(self, path: str):
+        """The opened database (None when it cannot be read: no country is recorded)."""
+        if path not in self.geoip:
+            try:
+                import maxminddb
+
+                self.geoip[path] = maxminddb.open_database(path)
+            except Exception:  # no package, no file, not a database (InvalidDatabaseError)
+                log.exception("usage: the GeoIP database %s cannot be opened", path)
+                self.geoip[path] = None
+        return self.geoip[path]
 
 
 def recorder(app: Flask | None = None) -> Recorder:
@@ -320,27 +339,13 @@ def country_of(ip: str) -> str:
     path = current_app.config.get("USAGE_GEOIP_DATABASE")
     if not path or not ip:
         return ""
-    reader = _geoip_reader(path)
+    reader = recorder().geoip_reader(path)
     if reader is None:
         return ""
     try:
         found = reader.get(ip)
     except ValueError:
         return ""
-    code = ((found or {}).get("country") or {}).get("iso_code") or ""
-    return code[:2].upper() if isinstance(code, str) else ""
-
-
-_readers: dict[str, object] = {}
-
-
-def _geoip_reader(path: str):
-    if path not in _readers:
-        try:
-            import maxminddb
-
-            _readers[path] = maxminddb.open_database(path)
-        except (ImportError, OSError, ValueError):
-            log.exception("usage: the GeoIP database %s cannot be opened", path)
-            _readers[path] = None
-    return _readers[path]
+    country = found.get("country") if isinstance(found, dict) else None
+    code = country.get("iso_code") if isinstance(country, dict) else None
+    return code.upper() if isinstance(code, str) and len(code) == 2 else ""
