@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import random
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
+from ..dates import start_of_local_day
 from ..extensions import db
 from ..publish.records import Article
-from ..reports.periods import REPORT_TIMEZONE
 from .aggregation import aggregate_usage, today
 from .models import UsageDaily
 from .recording import Event, session_key, usage_day, write_events
@@ -40,7 +40,7 @@ def demo_events(articles, first_day, last_day, rng: random.Random) -> list[Event
     made = []
     day = first_day
     while day <= last_day:
-        start = datetime.combine(day, datetime.min.time(), REPORT_TIMEZONE).timestamp()
+        start = start_of_local_day(day).timestamp()
         for rank, article in enumerate(articles):
             for _ in range(rng.randint(0, max(1, 6 - rank))):
                 ip = f"203.0.113.{rng.randrange(1, 255)}"

@@ -35,7 +35,7 @@ class UsageEvent(db.Model):
     id: Mapped[int] = mapped_column(_BIGINT, primary_key=True)
     article_id: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(4))
-    # The day in Vietnam (the report's calendar) and the moment, in seconds since the epoch.
+    # The day in the journal's time zone (TIMEZONE) and the moment, in seconds since the epoch.
     day: Mapped[date] = mapped_column(Date, index=True)
     at: Mapped[int] = mapped_column(BigInteger)
     session_key: Mapped[int] = mapped_column(BigInteger)

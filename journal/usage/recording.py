@@ -35,8 +35,8 @@ from flask import Flask, after_this_request, current_app, has_app_context, has_r
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
+from ..dates import journal_timezone
 from ..extensions import db
-from ..reports.periods import REPORT_TIMEZONE
 from .models import KINDS, UsageEvent, UsageSalt
 from .robots import is_robot
 
@@ -70,8 +70,8 @@ class Event:
 
 
 def usage_day(moment: float) -> date:
-    """The day of a moment in the report's calendar (Vietnam)."""
-    return datetime.fromtimestamp(moment, REPORT_TIMEZONE).date()
+    """The day of a moment in the journal's calendar (its time zone, Vietnam by default)."""
+    return datetime.fromtimestamp(moment, journal_timezone()).date()
 
 
 def session_key(salt: bytes, ip: str, user_agent: str, moment: float) -> int:

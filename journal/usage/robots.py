@@ -130,6 +130,7 @@ def install_list(data: bytes) -> tuple[Path, int]:
 
 def download_list(url: str, timeout: float) -> bytes:
     """The list at ``url`` (http or https), at most MAX_LIST_BYTES."""
+    from urllib.error import HTTPError
     from urllib.parse import urlsplit
     from urllib.request import Request, urlopen
 
@@ -140,6 +141,8 @@ def download_list(url: str, timeout: float) -> bytes:
         with urlopen(request, timeout=timeout) as response:  # noqa: S310 (scheme checked)
             data = response.read(MAX_LIST_BYTES + 1)
     except OSError as error:
+        if isinstance(error, HTTPError):
+            error.close()  # it holds the answer's connection
         raise RobotsListError(
             _l("The list could not be downloaded: %(error)s", error=str(error))
         ) from None

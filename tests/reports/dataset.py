@@ -321,7 +321,7 @@ def _usage(articles):
         )
 
     def vn(*parts):
-        return datetime(*parts, tzinfo=REPORT_TIMEZONE)
+        return datetime(*parts, tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
 
     write_events([
         opened("S1", "html", 1, vn(2025, 3, 12, 10, 0, 0)),

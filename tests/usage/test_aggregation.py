@@ -3,12 +3,12 @@ totals and uniques apart; running it again changes nothing; raw events are kept 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
+from journal.dates import start_of_local_day
 from journal.extensions import db
-from journal.reports.periods import REPORT_TIMEZONE
 from journal.usage.aggregation import UsageAggregationError, aggregate_usage, today
 from journal.usage.recording import Event, session_key, usage_day, write_events
 
@@ -18,9 +18,7 @@ SALT = b"salt of the test"
 
 
 def _at(day, hour, minute=0, second=0) -> float:
-    return datetime.combine(day, datetime.min.time(), REPORT_TIMEZONE).timestamp() + (
-        hour * 3600 + minute * 60 + second
-    )
+    return start_of_local_day(day).timestamp() + (hour * 3600 + minute * 60 + second)
 
 
 def _event(article, kind, moment, ip="198.51.100.7", agent=BROWSER) -> Event:
