@@ -55,7 +55,7 @@ def test_demo_loads_and_loading_again_changes_nothing(app, tmp_path):
     assert first["User"] >= 15
     assert first["FundedTask"] >= 6
     assert first["Province"] == 4
-    assert first["UsageEvent"] > 100 and first["UsageDaily"] > 20  # a month of readers
+    assert first["UsageEvent"] > 20 and first["UsageDaily"] >= 5  # readers since publication
     typeset = db.session.execute(
         db.select(Submission).where(Submission.stage.in_(("production", "published")))
     ).scalars()

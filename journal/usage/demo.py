@@ -1,4 +1,4 @@
-"""Demo readers: a month of visits to the demo journal's articles (pages, some PDF and JATS
+"""Demo readers: up to a month of visits to the demo journal's articles (pages, some PDF and JATS
 downloads, a few double clicks and robots left out as the pages would), made into events as
 the pages make them and aggregated, so that the article pages, the editors' charts, the
 yearly report and the item report show figures. Idempotent: nothing is made once the demo
@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import random
 import secrets
+import time
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
-from ..dates import start_of_local_day
+from ..dates import local_date, start_of_local_day
 from ..extensions import db
 from ..publish.records import Article
 from .aggregation import aggregate_usage, today
@@ -35,19 +36,24 @@ AGENTS = (
 
 
 def demo_events(articles, first_day, last_day, rng: random.Random) -> list[Event]:
-    """Readers' events over the days, the first articles read most."""
+    """Readers' events over the days (each article's from the day it was published, up to
+    now), the first articles read most."""
     salt = secrets.token_bytes(32)  # the demo's own: never stored
+    now = time.time()
     made = []
     day = first_day
     while day <= last_day:
         start = start_of_local_day(day).timestamp()
         for rank, article in enumerate(articles):
-            for _ in range(rng.randint(0, max(1, 6 - rank))):
+            if local_date(article.published_at) > day:
+                continue
+            span = max(1.0, min(86400.0 - 900, now - start))  # up to now
+            for _ in range(rng.randint(2, 12 - min(rank, 8))):
                 ip = f"203.0.113.{rng.randrange(1, 255)}"
                 agent = rng.choice(AGENTS)
                 if is_robot(agent):
                     continue  # the pages record no robot
-                moment = start + rng.randrange(86400 - 900)
+                moment = start + rng.uniform(0, span)
 
                 def event(kind, at, ip=ip, agent=agent, article=article):
                     key = session_key(salt, ip, agent, at)

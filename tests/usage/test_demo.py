@@ -14,7 +14,7 @@ from .conftest import daily, events, reader
 
 def test_demo_readers_show_everywhere_and_are_made_once(app, article, second_article, users):
     made = ensure_usage_demo()
-    assert made == len(events()) > 30
+    assert made == len(events()) >= 4  # two readers at least per article, since published
     assert ensure_usage_demo() == 0 and len(events()) == made
 
     figures = article_figures(article.id)

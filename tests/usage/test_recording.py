@@ -19,7 +19,7 @@ from .conftest import BROWSER, GOOGLEBOT, PHONE, daily, events, reader
 def _figures_on(page: bytes) -> dict[str, str]:
     doc = lxml_html.fromstring(page)
     return {dd.get("data-figure"): dd.text_content().split("·")[0].strip()
-            for dd in doc.xpath("//dd[@data-figure]")}  # fmt: skip
+            for dd in doc.xpath("//*[@data-figure]")}  # fmt: skip
 
 
 def test_the_counts_shown_everywhere_equal_the_events_the_readers_made(app, article, login, users):
