@@ -1,10 +1,5 @@
-"""The whoosh engine: one directory per index generation, a symlink naming the current one.
-
-Layout under the directory given (the app uses ``instance/search/``)::
-
-    current -> index-20250301T101500-3f2a9c     (relative symlink, replaced atomically)
-    index-20250301T101500-3f2a9c/               (a whoosh index)
-    index-20250214T080000-77b1e0/               (the previous one, kept for open readers)
+"""The whoosh engine (pure Python): one directory per index generation, a symlink naming
+the current one (see :mod:`journal.search.generations`).
 
 Writes go through one writer at a time: a lock inside the process, and whoosh's own file
 lock between processes (``LockError`` is retried until ``write_timeout``, then
@@ -20,12 +15,10 @@ threads); per-generation data (facet postings, publication dates) is shared and 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import gc
 import heapq
 import logging
 import os
-import secrets
 import shutil
 import threading
 import time
@@ -68,15 +61,12 @@ from .engine import (
     SearchRequest,
     SearchResults,
 )
+from .generations import Generations, read_sequence, write_sequence
 from .highlight import Highlighter
 from .query import Clause, ParsedQuery, normalize_doi, normalize_task, parse_query
 
 log = logging.getLogger(__name__)
 
-CURRENT = "current"
-GENERATION_PREFIX = "index-"
-# A build directory younger than this may belong to a rebuild running in another process.
-STALE_BUILD_SECONDS = 600
 # How often a searcher looks for commits made by other processes.
 REFRESH_SECONDS = 1.0
 
@@ -480,6 +470,7 @@ class WhooshEngine:
         build_limitmb: int = 256,
     ) -> None:
         self.root = Path(root)
+        self.generations = Generations(self.root)
         self.time_limit = time_limit
         self.write_timeout = write_timeout
         self.build_limitmb = build_limitmb
@@ -492,18 +483,21 @@ class WhooshEngine:
 
     # -- directories
 
-    @property
-    def current_link(self) -> Path:
-        return self.root / CURRENT
-
     def current_path(self) -> Path | None:
-        link = self.current_link
-        try:
-            target = os.readlink(link)
-        except OSError:
-            return None
-        path = (self.root / target).resolve()
-        return path if path.is_dir() else None
+        return self.generations.current_path()
+
+    def applied_sequence(self) -> int:
+        return read_sequence(self.current_path())
+
+    def record_sequence(self, sequence: int) -> None:
+        with self._write_lock:
+            path = self.current_path()
+            if path is None:
+                raise IndexUnavailableError("no search index")
+            if self._rebuild_log is not None:
+                self._rebuild_log.append(("sequence", [sequence]))
+            if sequence > read_sequence(path):
+                write_sequence(path, sequence)
 
     @contextlib.contextmanager
     def _using_generation(self):
@@ -530,31 +524,10 @@ class WhooshEngine:
             if close:
                 generation.close()
 
-    def _new_generation_dir(self) -> Path:
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-        path = self.root / f"{GENERATION_PREFIX}{stamp}-{secrets.token_hex(3)}"
-        path.mkdir(parents=True)
-        return path
-
     def _swap(self, new_path: Path) -> Path | None:
-        previous = self.current_path()
-        tmp = self.root / f".{CURRENT}-{secrets.token_hex(4)}"
-        os.symlink(new_path.name, tmp)
-        os.replace(tmp, self.current_link)
+        previous = self.generations.swap(new_path)
         self._changed_at = time.monotonic()
         return previous
-
-    def _remove_old_generations(self, keep: set[Path]) -> None:
-        now = time.time()
-        for path in self.root.glob(f"{GENERATION_PREFIX}*"):
-            if path.resolve() in keep or not path.is_dir():
-                continue
-            try:
-                if now - path.stat().st_mtime < STALE_BUILD_SECONDS:
-                    continue  # perhaps a rebuild running in another process
-                shutil.rmtree(path)
-            except OSError:
-                log.warning("could not remove old search index %s", path, exc_info=True)
 
     # -- status
 
@@ -623,28 +596,32 @@ class WhooshEngine:
     def _writable_index(self):
         path = self.current_path()
         if path is None:
-            if self.current_link.is_symlink() or self.current_link.exists():
+            if self.generations.dangling():
                 raise IndexUnavailableError("the current search index is missing")
-            self.root.mkdir(parents=True, exist_ok=True)
-            path = self._new_generation_dir()
+            path = self.generations.new_directory()
             whoosh_index.create_in(str(path), build_schema()).close()
             self._swap(path)
         return open_index(path)
 
-    def _apply(self, ix, operations) -> None:
+    def _apply(self, ix, operations, path: Path | None = None) -> None:
         writer = self._writer(ix)
+        sequence = 0
         try:
             for op, payload in operations:
                 if op == "index":
                     for fields in payload:
                         writer.update_document(**fields)
-                else:
+                elif op == "remove":
                     for doc_id in payload:
                         writer.delete_by_term("id", doc_id)
+                else:
+                    sequence = max(sequence, *payload)
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
+        if path is not None and sequence > read_sequence(path):
+            write_sequence(path, sequence)
 
     def _write(self, op: str, payload: list) -> None:
         with self._write_lock:
@@ -671,10 +648,9 @@ class WhooshEngine:
 
     def rebuild(self, docs) -> int:
         with self._rebuild_lock:
-            self.root.mkdir(parents=True, exist_ok=True)
             with self._write_lock:
                 self._rebuild_log = []
-            path = self._new_generation_dir()
+            path = self.generations.new_directory()
             try:
                 ix = whoosh_index.create_in(str(path), build_schema())
                 # One process: whoosh's multiprocessing writer was slower here (it pickles
@@ -691,7 +667,7 @@ class WhooshEngine:
                 writer.commit()
                 with self._write_lock:
                     if self._rebuild_log:
-                        self._apply(ix, self._rebuild_log)
+                        self._apply(ix, self._rebuild_log, path)
                     ix.close()
                     previous = self._swap(path)
                     self._rebuild_log = None
@@ -703,7 +679,7 @@ class WhooshEngine:
             keep = {path.resolve()}
             if previous is not None:
                 keep.add(previous)
-            self._remove_old_generations(keep)
+            self.generations.remove_old(keep)
             return count
 
     # -- searching
