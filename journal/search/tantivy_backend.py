@@ -186,7 +186,9 @@ def document(doc: SearchDocument) -> tantivy.Document:
     stored = stored_fields(doc)
     english = doc.language == "en"
     title = _joined(doc.title_vi, doc.title_en)
-    visible = _joined(doc.title_vi, doc.abstract_vi, doc.keywords_vi, doc.province_name_vi)
+    visible = _joined(
+        doc.title_vi, doc.abstract_vi, doc.keywords_vi, doc.province_name_vi, doc.reference
+    )
     names = _joined(doc.authors, doc.affiliations)
     authors = _joined(doc.authors)
     keywords = _joined(doc.keywords_vi, doc.keywords_en)
@@ -572,17 +574,15 @@ class TantivyEngine:
 
     # -- searching
 
-    def search(
-        self, request: SearchRequest | str, *, names_allowed: frozenset[str] | None = None
-    ) -> SearchResults:
+    def search(self, request: SearchRequest | str) -> SearchResults:
         started = time.monotonic()
         if isinstance(request, str):
             request = SearchRequest(text=request)
-        results = self._search(request, started, names_allowed)
+        results = self._search(request, started)
         results.elapsed_ms = (time.monotonic() - started) * 1000
         return results
 
-    def _search(self, request: SearchRequest, started: float, names_allowed) -> SearchResults:
+    def _search(self, request: SearchRequest, started: float) -> SearchResults:
         notices: list[Notice] = []
         text = request.text if isinstance(request.text, str) else ""
         sort = request.sort if request.sort in SORTS else "relevance"
@@ -598,10 +598,13 @@ class TantivyEngine:
         )
         parsed = parse_query(text)
         results.notices = notices + parsed.notices
-        base = text_query(parsed, names_allowed)
+        base = text_query(parsed, _id_set(request.names_within))
         if base is None:
             results.error = ONLY_EXCLUSIONS if parsed.negative else EMPTY_QUERY
             return results
+        within = _id_set(request.within)
+        if within is not None:
+            base = _all_of([base, id_filter(within)])
         try:
             searcher = self._current().searcher()
             self._run(searcher, base, parsed, results, started + self.time_limit)
@@ -648,6 +651,10 @@ class TantivyEngine:
             return
         if not results.total and not selected:
             results.suggestion = _suggest(searcher, parsed)
+
+
+def _id_set(ids) -> frozenset[str] | None:
+    return None if ids is None else frozenset(str(i) for i in ids)
 
 
 def clamp_int(value, low: int, high: int | None, default: int) -> int:

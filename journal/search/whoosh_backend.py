@@ -180,11 +180,14 @@ def build_schema() -> Schema:
         # Titles in both languages, searched again on their own to rank title matches first.
         title=TEXT(analyzer=accented, phrase=False),
         title_f=TEXT(analyzer=folded),
-        # The Vietnamese parts: title, abstract, keywords and the names (authors,
-        # affiliations, province); the folded field also holds the full text of Vietnamese
-        # articles (its exact form would double the size of the index for little gain).
+        # The Vietnamese parts: title, abstract, keywords and province; the folded field
+        # also holds the full text of Vietnamese articles (its exact form would double the
+        # size of the index for little gain).
         text=TEXT(analyzer=accented, phrase=False),
         text_f=TEXT(analyzer=folded),
+        # Names: authors and affiliations (kept apart so that they can be left out).
+        names=TEXT(analyzer=accented, phrase=False),
+        names_f=TEXT(analyzer=folded),
         # The English parts: title, abstract, keywords, the full text of English articles.
         text_en=TEXT(analyzer=english),
         authors=TEXT(analyzer=accented, phrase=False),
@@ -224,12 +227,15 @@ FIELD_PLAN = {
         ("text", exact_form, 3.0),
         ("text_f", folded_form, 1.0),
         ("text_en", english_form, 1.0),
+        ("names", exact_form, 3.0),
+        ("names_f", folded_form, 1.0),
     ),
     "title": (("title", exact_form, 3.0), ("title_f", folded_form, 1.0)),
     "author": (("authors", exact_form, 3.0), ("authors_f", folded_form, 1.0)),
     "keyword": (("keywords", exact_form, 3.0), ("keywords_f", folded_form, 1.0)),
 }
 SUGGEST_FIELDS = ("text_f", "title_f")
+NAME_FIELDS = frozenset({"names", "names_f", "authors", "authors_f"})
 
 
 def _joined(*parts: Iterable[str] | str) -> str:
@@ -267,8 +273,9 @@ def document_fields(doc: SearchDocument) -> dict:
         "doi": doc.doi,
         "published": doc.published.isoformat() if doc.published else None,
     }
-    names = (doc.authors, doc.affiliations, doc.province_name_vi)
-    visible = (doc.title_vi, doc.abstract_vi, doc.keywords_vi, *names)
+    visible = (
+        doc.title_vi, doc.abstract_vi, doc.keywords_vi, doc.province_name_vi, doc.reference
+    )
     body_vi = "" if english else doc.full_text
     fields = {
         "id": doc.id,
@@ -282,12 +289,14 @@ def document_fields(doc: SearchDocument) -> dict:
             doc.province_name_en,
             doc.full_text if english else "",
         ),
+        "names": _joined(doc.authors, doc.affiliations),
         "authors": _joined(doc.authors),
         "keywords": _joined(doc.keywords_vi, doc.keywords_en),
         "published": published,
         "doc": stored,
     }
     fields["title_f"] = fields["title"]
+    fields["names_f"] = fields["names"]
     fields["authors_f"] = fields["authors"]
     fields["keywords_f"] = fields["keywords"]
     for name, value in (
@@ -337,7 +346,7 @@ def clause_query(clause: Clause, scoring: bool = False) -> wq.Query:
                 phrases.append(wq.And([wq.Term(fieldname, t) for t in unique], boost=boost))
             else:
                 phrases.append(wq.Phrase(fieldname, terms, boost=boost))
-        elif fieldname in ("text", "authors", "keywords") or clause.field == "title":
+        elif fieldname in ("text", "names", "authors", "keywords") or clause.field == "title":
             accented.extend(wq.Term(fieldname, t, boost=boost) for t in terms if t is not None)
     required = wq.Or(phrases)
     return wq.AndMaybe(required, wq.And(accented)) if accented else required
@@ -716,7 +725,9 @@ class WhooshEngine:
         try:
             with self._using_generation() as generation:
                 searcher = generation.searcher(self._changed_at)
-                self._run(generation, searcher, q, parsed, results, started + self.time_limit)
+                self._run(
+                    generation, searcher, q, parsed, request, results, started + self.time_limit
+                )
         except IndexUnavailableError:
             results.error = INDEX_UNAVAILABLE
         except Exception as exc:
@@ -733,10 +744,14 @@ class WhooshEngine:
                 del error
         return results
 
-    def _run(self, generation, searcher, q, parsed, results, deadline) -> None:
+    def _run(self, generation, searcher, q, parsed, request, results, deadline) -> None:
         cache = generation.cache_for(searcher)
         facet_sets = cache["facets"]
-        base, timed_out = _matching(searcher, parsed, cache["live"], deadline)
+        names_docs = _docnums(searcher, request.names_within)
+        base, timed_out = _matching(searcher, parsed, cache["live"], deadline, names_docs)
+        within = _docnums(searcher, request.within)
+        if within is not None:
+            base = base & within
         selected: dict[str, frozenset[int] | set[int]] = {}
         for facet, values in results.filters.items():
             chosen: set[int] = set()
@@ -894,16 +909,28 @@ def _block_ids(matcher, deadline: float) -> list[int] | None:
     return out
 
 
-def _matching(searcher, parsed: ParsedQuery, live, deadline: float) -> tuple[set[int], bool]:
-    """All matching document numbers (deleted ones excluded), by set algebra on postings.
+def _matching(
+    searcher, parsed: ParsedQuery, live, deadline: float, names_docs=None
+) -> tuple[set[int], bool]:
+    """All matching document numbers (deleted ones excluded), by set algebra on postings;
+    matches in the name fields count only in ``names_docs`` (when given).
     Past the deadline: nothing, and True."""
+
+    def clause_ids(clause) -> set[int]:
+        ids: set[int] = set()
+        for leaf in clause_leaves(clause):
+            found = _leaf_ids(searcher, leaf, live, deadline)
+            if names_docs is not None and getattr(leaf, "fieldname", None) in NAME_FIELDS:
+                found &= names_docs
+            ids |= found
+        return ids
+
     try:
         groups = []
         for group in parsed.positive:
             ids: set[int] = set()
             for clause in group.clauses:
-                for leaf in clause_leaves(clause):
-                    ids |= _leaf_ids(searcher, leaf, live, deadline)
+                ids |= clause_ids(clause)
             groups.append(ids)
         groups.sort(key=len)
         found = groups[0]
@@ -911,11 +938,22 @@ def _matching(searcher, parsed: ParsedQuery, live, deadline: float) -> tuple[set
             found = found & ids
         for group in parsed.negative:
             for clause in group.clauses:
-                for leaf in clause_leaves(clause):
-                    found -= _leaf_ids(searcher, leaf, live, deadline)
+                found -= clause_ids(clause)
     except _OutOfTime:
         return set(), True
     return found, False
+
+
+def _docnums(searcher, ids) -> set[int] | None:
+    """The document numbers of the documents with these ids (None stays None)."""
+    if ids is None:
+        return None
+    found = set()
+    for doc_id in ids:
+        docnum = searcher.document_number(id=str(doc_id))
+        if docnum is not None:
+            found.add(docnum)
+    return found
 
 
 def _facet_counts(base, selected, facet_sets, filters) -> dict[str, list[FacetValue]]:
