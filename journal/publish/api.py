@@ -335,8 +335,8 @@ def search():
             "notices": found.notice_codes(),
             "suggestion": found.suggestion,
             "facets": {
-                facet: [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]
-                for facet, values in found.facets.items()
+                facet: [{"value": v.value, "count": v.count, "selected": v.selected} for v in vs]
+                for facet, vs in found.facets.items()
             },
             "data": [_search_hit(hit) for hit in found.hits],
         }

@@ -46,9 +46,7 @@ __all__ = [
 ENGINES = ("tantivy", "whoosh")
 
 
-def open_engine(
-    directory: str | os.PathLike, engine: str = "tantivy", **options
-) -> SearchEngine:
+def open_engine(directory: str | os.PathLike, engine: str = "tantivy", **options) -> SearchEngine:
     """The engine named ``engine`` storing its index under ``directory`` (created when
     first written)."""
     if engine == "tantivy":

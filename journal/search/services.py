@@ -372,9 +372,10 @@ def maybe_catch_up(name: str) -> None:
     if index.replayed and now - index.checked_at < every:
         return
     index.replayed, index.checked_at = True, now
-    if _latest_sequence() > index.engine.applied_sequence():
-        if index.engine.status() is not IndexStatus.MISSING:  # else the search asks for one
-            _enqueue("search.apply")
+    behind = _latest_sequence() > index.engine.applied_sequence()
+    # A missing index is not caught up: the search answers with a notice and asks for a build.
+    if behind and index.engine.status() is not IndexStatus.MISSING:
+        _enqueue("search.apply")
 
 
 # --- rebuilding ---------------------------------------------------------------------------

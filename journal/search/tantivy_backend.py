@@ -468,7 +468,9 @@ class TantivyEngine:
                 return index.writer(heap, threads)
             except ValueError as exc:
                 if "LockBusy" not in str(exc):
-                    raise IndexUnavailableError(f"the search index cannot be written: {exc}")
+                    raise IndexUnavailableError(
+                        f"the search index cannot be written: {exc}"
+                    ) from None
                 if time.monotonic() >= deadline:
                     raise IndexBusyError(
                         f"the search index stayed locked for {self.write_timeout:.0f} s"

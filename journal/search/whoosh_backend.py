@@ -273,9 +273,7 @@ def document_fields(doc: SearchDocument) -> dict:
         "doi": doc.doi,
         "published": doc.published.isoformat() if doc.published else None,
     }
-    visible = (
-        doc.title_vi, doc.abstract_vi, doc.keywords_vi, doc.province_name_vi, doc.reference
-    )
+    visible = (doc.title_vi, doc.abstract_vi, doc.keywords_vi, doc.province_name_vi, doc.reference)
     body_vi = "" if english else doc.full_text
     fields = {
         "id": doc.id,
