@@ -72,7 +72,7 @@ SUGGEST_SCAN = 20_000
 
 
 def _analyzer(*filters) -> tantivy.TextAnalyzer:
-    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(analysis.WORD_RE.pattern))
+    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
     for f in (tantivy.Filter.remove_long(analysis.MAX_WORD_CHARS + 1), *filters):
         builder = builder.filter(f)
     return builder.build()
