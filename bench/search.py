@@ -8,6 +8,11 @@ generated bilingual corpus and the same 50 queries, in one run.
     python bench/search.py --dir /tmp/sb --keep     # keep the indexes (SEARCH_DIR=/tmp/sb
                                                     # serves the tantivy one in the app)
     python bench/search.py --profile                # cProfile of the slowest queries
+    python bench/search.py --n 50000 --http http://127.0.0.1:8000 --static /static/css/site.css
+        # /search?q=… through the running application (e.g. gunicorn with
+        # JOURNAL_SEARCH_DIR=<--dir of a --keep run>) against a static file: requests/s
+        # and latency, interleaved rounds, --clients concurrent clients
+    python bench/search.py --findable               # seconds from a change to finding it
 
 Prints each engine's build rate (the engine's own time: the time spent generating the
 corpus is measured and left out), index size, warm query latency p50/p95/max over the 50
@@ -602,6 +607,147 @@ def summary(result: dict, n: int, time_limit: float) -> dict:
     return figures
 
 
+# --- through the application --------------------------------------------------------------
+
+
+def http_rounds(base: str, paths: list[str], clients: int, seconds: float) -> tuple[float, list]:
+    """``clients`` threads requesting ``paths`` in turn for ``seconds``: (requests/s, the
+    latencies in ms); a failed request stops the run."""
+    import http.client
+    import threading
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base)
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+
+    def client(offset: int) -> None:
+        conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=30)
+        mine, i = [], offset
+        while time.perf_counter() < stop and not errors:
+            path = paths[i % len(paths)]
+            i += 1
+            started = time.perf_counter()
+            conn.request("GET", path, headers={"Cookie": "lang=en"})
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                errors.append(f"{path}: {response.status}")
+            mine.append((time.perf_counter() - started) * 1000)
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(n * 7,)) for n in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise SystemExit(f"HTTP error: {errors[0]}")
+    return len(latencies) / (time.perf_counter() - started), latencies
+
+
+def http_main(args, qs) -> int:
+    from urllib.parse import urlencode
+
+    search_paths = []
+    for text, filters, sort in qs:
+        params = [("q", text), *((k, v) for k, vs in filters.items() for v in vs)]
+        if sort != "relevance":
+            params.append(("sort", sort))
+        search_paths.append("/search?" + urlencode(params))
+    http_rounds(args.http, search_paths, 1, 2.0)  # warm-up
+    figures: dict[str, list] = {"search": [], "static": []}
+    for n in range(args.rounds):
+        for name, paths in (("static", [args.static]), ("search", search_paths)):
+            rate, latencies = http_rounds(args.http, paths, args.clients, args.seconds)
+            figures[name].append((rate, latencies))
+            print(
+                f"round {n + 1} {name:<6}: {rate:8.1f} requests/s, "
+                f"p50 {percentile(latencies, 50):7.1f} ms, p95 {percentile(latencies, 95):7.1f} ms",
+                flush=True,
+            )
+    summary_rates = {}
+    for name, rounds in figures.items():
+        rates = [r for r, _ in rounds]
+        latencies = [ms for _, values in rounds for ms in values]
+        summary_rates[name] = (statistics.median(rates), percentile(latencies, 95))
+        print(
+            f"{name:<6}: median {summary_rates[name][0]:.1f} requests/s, "
+            f"p95 {summary_rates[name][1]:.1f} ms over {len(latencies)} requests"
+        )
+    (s_rate, s_p95), (f_rate, f_p95) = summary_rates["search"], summary_rates["static"]
+    print(
+        f"ratio search/static: requests/s {s_rate / f_rate:.2f}x, p95 {s_p95 / f_p95:.1f}x "
+        f"({args.clients} clients; load average {os.getloadavg()[0]:.1f}, "
+        f"{os.cpu_count()} cores)"
+    )
+    return 0
+
+
+def findable_main(args) -> int:
+    """Seconds from an article's change being recorded to a search finding it, through the
+    application's services (the in-process job worker, or RQ with --redis-url and a
+    running ``journal worker``): the index already holds a corpus of --n articles."""
+    import datetime as dt_
+
+    from journal import create_app
+    from journal.extensions import db
+    from journal.search import services
+
+    work = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="findable-"))
+    config = {
+        "ENV": "development",
+        "SECRET_KEY": "bench",
+        "DATABASE_URL": args.database_url or f"sqlite:///{work / 'journal.sqlite3'}",
+        "INSTANCE_PATH": str(work / "instance"),
+        "STORAGE_DIR": str(work / "files"),
+        "SEARCH_DIR": str(work / "search"),
+        "REDIS_URL": args.redis_url or None,
+        "JOBS_INLINE": False,
+    }
+    app = create_app(config)
+    from flask_migrate import upgrade
+
+    from journal.publish.records import Article
+    from journal.seed import seed_reference_data
+
+    with app.app_context():
+        upgrade()
+        seed_reference_data()
+        engine = services.search_engine()
+        engine.rebuild(iter(Corpus(args.n, args.seed, args.body_words)))
+        services.reindex(services.SUBMISSIONS)
+        article = db.session.execute(db.select(Article).limit(1)).scalar()
+        if article is None:
+            raise SystemExit("findable: the database needs a published article (journal demo)")
+        samples = []
+        for n in range(args.rounds * 3):
+            title = f"kiemtra{n}x{int(time.time())}"
+            article.submission.title_vi = title
+            article.updated_at = dt_.datetime.now(dt_.UTC)
+            db.session.commit()
+            started = time.perf_counter()
+            services.article_changed(article)  # what publishing does after its commit
+            while not services.search_articles(title).hits:
+                if time.perf_counter() - started > 30:
+                    raise SystemExit("findable: not found within 30 s")
+                time.sleep(0.005)
+            samples.append(time.perf_counter() - started)
+        runner = "RQ" if args.redis_url else "in-process worker"
+        print(
+            f"time to findable ({runner}, {args.n:,} articles indexed): "
+            f"median {statistics.median(samples) * 1000:.0f} ms, "
+            f"max {max(samples) * 1000:.0f} ms over {len(samples)} changes"
+        )
+        services.close_engine(app)
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=50_000, help="articles (default 50,000)")
@@ -618,7 +764,19 @@ def main(argv=None) -> int:
         "--reuse", action="store_true", help="query the indexes already in --dir (no build)"
     )
     parser.add_argument("--profile", action="store_true", help="profile the slowest queries")
+    parser.add_argument("--http", help="base address of a running application to load")
+    parser.add_argument("--static", default="/static/css/site.css", help="static file path")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients")
+    parser.add_argument("--seconds", type=float, default=10.0, help="seconds per HTTP round")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds")
+    parser.add_argument("--findable", action="store_true", help="time from change to found")
+    parser.add_argument("--database-url", help="--findable: the application's database")
+    parser.add_argument("--redis-url", help="--findable: jobs through RQ on this Redis")
     args = parser.parse_args(argv)
+    if args.http:
+        return http_main(args, queries(Corpus(args.n, args.seed, args.body_words)))
+    if args.findable:
+        return findable_main(args)
     names = [e.strip() for e in args.engines.split(",") if e.strip()]
     unknown = set(names) - set(ENGINES)
     if unknown or not names:
