@@ -660,7 +660,7 @@ def http_main(args, qs) -> int:
         if sort != "relevance":
             params.append(("sort", sort))
         search_paths.append("/search?" + urlencode(params))
-    http_rounds(args.http, search_paths, 1, 2.0)  # warm-up
+    http_rounds(args.http, search_paths, args.clients, 5.0)  # warm-up: every worker
     figures: dict[str, list] = {"search": [], "static": []}
     for n in range(args.rounds):
         for name, paths in (("static", [args.static]), ("search", search_paths)):
@@ -720,7 +720,8 @@ def findable_main(args) -> int:
         upgrade()
         seed_reference_data()
         engine = services.search_engine()
-        engine.rebuild(iter(Corpus(args.n, args.seed, args.body_words)))
+        if engine.count() < args.n:  # (a --keep run's index can be linked in as search/)
+            engine.rebuild(iter(Corpus(args.n, args.seed, args.body_words)))
         services.reindex(services.SUBMISSIONS)
         article = db.session.execute(db.select(Article).limit(1)).scalar()
         if article is None:
