@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from ..dates import local_date
 from ..extensions import db
 from ..publish.records import Article
 from ..publish.typeset.safexml import parse_xml
@@ -72,7 +73,7 @@ def article_document(article: Article) -> SearchDocument:
     province = submission.province
     task = submission.funded_task
     authors = submission.authors
-    published = article.published_at.date() if article.published_at else None
+    published = local_date(article.published_at)
     year = published.year if published else None
     if article.issue is not None:
         year = article.issue.year
@@ -145,8 +146,7 @@ def submission_document(submission: Submission) -> SearchDocument:
     province = submission.province
     task = submission.funded_task
     authors = submission.authors
-    submitted = submission.submitted_at or submission.created_at
-    day = submitted.date() if submitted else None
+    day = local_date(submission.submitted_at or submission.created_at)
     return SearchDocument(
         id=str(submission.id),
         reference=str(submission.id),
