@@ -2,9 +2,11 @@
 
 Callers (the search page, staff search, the indexing job, the ``search reindex`` command)
 use only what is defined here and in :mod:`journal.search.documents`; an engine is any
-object with the methods of :class:`SearchEngine`. The whoosh engine lives in
-:mod:`journal.search.whoosh_backend`; a second engine (PostgreSQL full text, SQLite FTS5,
-an external server) implements the same protocol and nothing else changes.
+object with the methods of :class:`SearchEngine`. The tantivy engine (the default) lives in
+:mod:`journal.search.tantivy_backend`, the whoosh engine in
+:mod:`journal.search.whoosh_backend`; both pass the same contract tests (``tests/search``).
+Another engine (an external server such as OpenSearch) implements the same protocol and
+nothing else changes.
 
 Searching never raises: problems come back inside :class:`SearchResults` as an ``error``
 code and ``notices`` (machine codes the page translates). Writing raises
