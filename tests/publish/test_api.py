@@ -169,6 +169,7 @@ def test_openapi_document(client, app):
         "/articles",
         "/articles/{article_id}",
         "/counter/reports/ir",
+        "/search",
     }
     params = {p["name"] for p in doc["paths"]["/articles"]["get"]["parameters"]}
     assert params == {
