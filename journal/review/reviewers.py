@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, true, update
 
@@ -33,12 +34,13 @@ from ..filetypes import MANUSCRIPT_TYPES, sniff_manuscript, sniff_supplementary
 from ..mail import deliver_after_commit, external_url, queue_mail
 from ..models_base import utcnow
 from ..provinces import BoardMembership
+from ..settings import review_questions
 from ..storage import file_store
 from ..submissions.models import Submission, SubmissionAuthor, SubmissionFile
 from ..submissions.services import check_upload, human_size, one_transaction, zip_limits
 from .anonymise import Place, PlaceList, document_text, find_leaks, fold, make_needles, scrub
 from .labels import recommendation_label
-from .models import OPEN_STATUSES, AssignmentStatus, Recommendation, ReviewAssignment
+from .models import OPEN_STATUSES, AssignmentStatus, Rating, Recommendation, ReviewAssignment
 from .permissions import (
     edits_province,
     handling_editor,
@@ -719,6 +721,69 @@ def _check_reviewable(assignment: ReviewAssignment) -> None:
         raise InvitationClosed(_l("This review is no longer needed."))
 
 
+def _checked_answers(answers, *, complete: bool) -> dict[str, str]:
+    """The ratings of the journal's current questions (other keys are dropped); all of
+    them when ``complete``."""
+    questions = review_questions()
+    given = {str(k): v for k, v in (answers or {}).items() if v}
+    if any(v not in {r.value for r in Rating} for v in given.values()):
+        raise InvalidReview(_l("Rate each question with one of the choices given."))
+    kept = {q.key: given[q.key] for q in questions if q.key in given}
+    if complete:
+        missing = [q.text(get_locale()) for q in questions if q.key not in kept]
+        if missing:
+            raise InvalidReview(
+                _l(
+                    "Answer every question of the form: %(questions)s.",
+                    questions=", ".join(missing),
+                )
+            )
+    return kept
+
+
+@one_transaction
+def save_review_draft(
+    assignment: ReviewAssignment,
+    actor,
+    *,
+    recommendation: str | None = None,
+    comments_to_author: str = "",
+    comments_to_editor: str = "",
+    competing_interests: str = "",
+    answers: dict | None = None,
+) -> ReviewAssignment:
+    """Keep what the reviewer has written so far (nothing is required yet); the editors do
+    not see it until the review is sent."""
+    require_reviewer(actor, assignment)
+    _check_reviewable(assignment)
+    if recommendation:
+        try:
+            recommendation = Recommendation(recommendation).value
+        except ValueError:
+            raise InvalidReview(_l("Choose a recommendation.")) from None
+    maximum = current_app.config["REVIEW_COMMENT_MAX_CHARS"]
+    assignment.recommendation = recommendation or None
+    assignment.comments_to_author = _limited(
+        comments_to_author,
+        maximum,
+        _l("The comments to the authors may be at most %(max)d characters long.", max=maximum),
+    )
+    assignment.comments_to_editor = _limited(
+        comments_to_editor,
+        maximum,
+        _l("The comments to the editor may be at most %(max)d characters long.", max=maximum),
+    )
+    assignment.competing_interests = _limited(
+        competing_interests,
+        COMPETING_INTERESTS_MAX,
+        _l("The competing interests statement is too long."),
+    )
+    assignment.answers = _checked_answers(answers, complete=False)
+    assignment.draft_saved_at = utcnow()
+    db.session.commit()
+    return assignment
+
+
 @one_transaction
 def submit_review(
     assignment: ReviewAssignment,
@@ -728,16 +793,19 @@ def submit_review(
     comments_to_author: str,
     comments_to_editor: str = "",
     competing_interests: str,
+    answers: dict | None = None,
     attachment=None,
     attachment_name: str | None = None,
 ) -> ReviewAssignment:
-    """Send the review: it is locked from now on (the reviewer can read it back)."""
+    """Send the review: it is locked from now on (the reviewer can read it back). Every
+    question the journal asks (``review_questions``) must be rated in ``answers``."""
     require_reviewer(actor, assignment)
     _check_reviewable(assignment)
     try:
         recommendation = Recommendation(recommendation).value
     except ValueError:
         raise InvalidReview(_l("Choose a recommendation.")) from None
+    checked_answers = _checked_answers(answers, complete=True)
     maximum = current_app.config["REVIEW_COMMENT_MAX_CHARS"]
     to_author = _limited(
         comments_to_author,
@@ -761,6 +829,7 @@ def submit_review(
     if attachment is not None:
         assignment.attachment = _store_attachment(assignment, actor, attachment, attachment_name)
     assignment.recommendation = recommendation
+    assignment.answers = checked_answers
     assignment.comments_to_author = to_author
     assignment.comments_to_editor = to_editor
     assignment.competing_interests = interests

@@ -16,7 +16,7 @@ from journal.review.reviewers import accept_invitation, submit_review
 from journal.submissions.models import Submission
 
 from ..factories import PASSWORD, make_board_member, make_user
-from ..review.steps import revised, submitted
+from ..review.steps import ANSWERS, revised, submitted
 from .conftest import screenshot
 
 pytestmark = pytest.mark.browser
@@ -38,6 +38,7 @@ def reviews_come_in(submission_id: int, number: int, recommendation: str) -> Non
             assignment,
             assignment.reviewer,
             recommendation=recommendation,
+            answers=ANSWERS,
             comments_to_author=f"Vòng {number}: góp ý của phản biện.",
             competing_interests="Không có.",
         )

@@ -209,10 +209,14 @@ def withdraw_twice(author, client, ready, submission):
         submit_manuscript(ready, author)
     page = client.get(f"/submissions/{submission.id}?lang=en")
     assert "Withdraw the submission" in page.text
-    response = client.post(f"/submissions/{submission.id}/withdraw")
+    asked = client.post(f"/submissions/{submission.id}/withdraw?lang=en")
+    assert asked.status_code == 200  # the confirmation page: nothing done yet
+    assert "This cannot be undone" in asked.text and 'name="confirmed" value="1"' in asked.text
+    assert db.session.get(Submission, submission.id).stage != "withdrawn"
+    response = client.post(f"/submissions/{submission.id}/withdraw", data={"confirmed": "1"})
     assert response.status_code == 302
     assert db.session.get(Submission, submission.id).stage == "withdrawn"
-    again = client.post(f"/submissions/{submission.id}/withdraw")
+    again = client.post(f"/submissions/{submission.id}/withdraw", data={"confirmed": "1"})
     assert again.status_code == 409
     assert "Withdraw the submission" not in client.get(f"/submissions/{submission.id}").text
 
