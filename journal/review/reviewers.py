@@ -721,6 +721,13 @@ def _check_reviewable(assignment: ReviewAssignment) -> None:
         raise InvitationClosed(_l("This review is no longer needed."))
 
 
+class QuestionList(list):
+    """Questions named in the language of whoever reads the message."""
+
+    def __str__(self) -> str:
+        return ", ".join(q.text(get_locale()) for q in self)
+
+
 def _checked_answers(answers, *, complete: bool) -> dict[str, str]:
     """The ratings of the journal's current questions (other keys are dropped); all of
     them when ``complete``."""
@@ -730,13 +737,10 @@ def _checked_answers(answers, *, complete: bool) -> dict[str, str]:
         raise InvalidReview(_l("Rate each question with one of the choices given."))
     kept = {q.key: given[q.key] for q in questions if q.key in given}
     if complete:
-        missing = [q.text(get_locale()) for q in questions if q.key not in kept]
+        missing = QuestionList(q for q in questions if q.key not in kept)
         if missing:
             raise InvalidReview(
-                _l(
-                    "Answer every question of the form: %(questions)s.",
-                    questions=", ".join(missing),
-                )
+                _l("Answer every question of the form: %(questions)s.", questions=missing)
             )
     return kept
 
