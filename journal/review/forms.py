@@ -119,6 +119,21 @@ class InviteForm(FlaskForm):
         validators=[DataRequired(message=_l("Give the due date (YYYY-MM-DD)."))],
     )
     conflict_reason = _reason_field(_l("Reason to invite despite a possible conflict"))
+    message_vi = TextAreaField(
+        _l("Invitation text (Vietnamese)"),
+        filters=[_strip],
+        render_kw={"lang": "vi", "rows": 4},
+        validators=[Length(max=5000, message=_l("The message is too long."))],
+    )
+    message_en = TextAreaField(
+        _l("Invitation text (English)"),
+        filters=[_strip],
+        render_kw={"lang": "en", "rows": 4},
+        validators=[Length(max=5000, message=_l("The message is too long."))],
+    )
+    # "preview": show the e-mail first; "edit": back to the form; else send the invitation.
+    # (Set by the buttons, so not a hidden field.)
+    step = StringField()
 
 
 class DueDateForm(FlaskForm):

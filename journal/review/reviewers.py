@@ -13,8 +13,8 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask import current_app
-from flask_babel import get_locale
+from flask import current_app, render_template
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, true, update
 
@@ -31,7 +31,7 @@ from ..errors import InvalidUpload, JournalError, PermissionDenied, TooLarge, Wo
 from ..events import record_event
 from ..extensions import db
 from ..filetypes import MANUSCRIPT_TYPES, sniff_manuscript, sniff_supplementary
-from ..mail import deliver_after_commit, external_url, queue_mail
+from ..mail import deliver_after_commit, external_url, queue_mail, render_message
 from ..models_base import utcnow
 from ..provinces import BoardMembership
 from ..settings import review_questions
@@ -56,6 +56,7 @@ from .tokens import invitation_token
 NAME_MAX = 200
 EMAIL_MAX = 254
 REASON_MAX = 2000
+MESSAGE_MAX = 5000
 COMPETING_INTERESTS_MAX = 5000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -291,16 +292,46 @@ def suggest_reviewers(submission: Submission) -> list[Suggestion]:
 # --- invitations --------------------------------------------------------------------------
 
 
-def _queue_invitation(assignment: ReviewAssignment, submission: Submission) -> None:
-    queue_mail(
-        assignment.reviewer or assignment.invitee_email,
-        "review_invitation",
-        locale=None if assignment.reviewer else submission.language,
-        assignment=assignment,
-        submission=submission,
-        name=assignment.reviewer_name,
-        link=external_url("review.invitation", token=invitation_token(assignment)),
-    )
+def invitation_texts(submission: Submission) -> dict[str, str]:
+    """The invitation's own paragraph in both languages, as the editor may edit it."""
+    texts = {}
+    for lang in ("vi", "en"):
+        with force_locale(lang):
+            texts[lang] = render_template(
+                "review/letters/invitation.txt", round=submission.round
+            ).strip()
+    return texts
+
+
+def _invitation_mail(
+    assignment: ReviewAssignment, submission: Submission, messages=None, link=None
+) -> dict:
+    return {
+        "recipient": assignment.reviewer or assignment.invitee_email,
+        "template": "review_invitation",
+        "locale": None if assignment.reviewer else submission.language,
+        "assignment": assignment,
+        "submission": submission,
+        "name": assignment.reviewer_name,
+        "messages": messages,
+        "link": link or external_url("review.invitation", token=invitation_token(assignment)),
+    }
+
+
+def _queue_invitation(assignment: ReviewAssignment, submission: Submission, messages=None):
+    message = _invitation_mail(assignment, submission, messages)
+    queue_mail(message.pop("recipient"), message.pop("template"), **message)
+
+
+def _messages(message_vi: str, message_en: str) -> dict[str, str] | None:
+    """The editor's edited paragraph, each language checked; None: the journal's own."""
+    texts = {
+        "vi": _limited(message_vi, MESSAGE_MAX, _l("The message is too long."), InvitationError),
+        "en": _limited(message_en, MESSAGE_MAX, _l("The message is too long."), InvitationError),
+    }
+    if not texts["vi"] and not texts["en"]:
+        return None
+    return {"vi": texts["vi"] or texts["en"], "en": texts["en"] or texts["vi"]}
 
 
 def _new_assignment(submission, actor, *, user, email, name, due_at, note) -> ReviewAssignment:
@@ -349,10 +380,66 @@ def invite_reviewer(
     full_name: str = "",
     due_at: datetime | None = None,
     conflict_reason: str = "",
+    message_vi: str = "",
+    message_en: str = "",
 ) -> ReviewAssignment:
     """Invite a registered user (found by e-mail address) or a new person, whose account
     is created when they accept. Authors cannot be invited; other conflicts need
-    ``conflict_reason``."""
+    ``conflict_reason``. ``message_vi``/``message_en``: the editor's own wording of the
+    invitation's paragraph (else the journal's)."""
+    checked = check_invitation(
+        submission,
+        actor,
+        email=email,
+        full_name=full_name,
+        due_at=due_at,
+        conflict_reason=conflict_reason,
+        message_vi=message_vi,
+        message_en=message_en,
+    )
+    assignment = _new_assignment(
+        submission,
+        actor,
+        user=checked.user,
+        email=checked.email,
+        name=checked.name,
+        due_at=checked.due_at,
+        note=checked.note,
+    )
+    record_event(
+        "invite_reviewer",
+        submission=submission,
+        actor=actor,
+        note=f"{assignment.invitee_name} <{assignment.invitee_email}>, round {submission.round}",
+    )
+    _queue_invitation(assignment, submission, checked.messages)
+    db.session.commit()
+    deliver_after_commit()
+    return assignment
+
+
+@dataclass
+class CheckedInvitation:
+    user: User | None
+    email: str
+    name: str
+    due_at: datetime
+    note: str
+    messages: dict[str, str] | None
+
+
+def check_invitation(
+    submission: Submission,
+    actor,
+    *,
+    email: str,
+    full_name: str = "",
+    due_at: datetime | None = None,
+    conflict_reason: str = "",
+    message_vi: str = "",
+    message_en: str = "",
+) -> CheckedInvitation:
+    """Everything ``invite_reviewer`` checks, changing nothing."""
     require_handling(actor, submission)
     _require_in_review(submission)
     email = normalize_email(clean_text(email))
@@ -384,19 +471,28 @@ def invite_reviewer(
         )
     note = " ".join(str(c.message) for c in conflicts) + (f" — {reason}" if conflicts else "")
     due_at = _check_due(due_at or due_at_end_of(default_due_date()))
-    assignment = _new_assignment(
-        submission, actor, user=user, email=email, name=name, due_at=due_at, note=note
+    return CheckedInvitation(user, email, name, due_at, note, _messages(message_vi, message_en))
+
+
+def preview_invitation(submission: Submission, actor, **values) -> tuple[str, str, str]:
+    """(recipient, subject, body) of the invitation as it would be sent, after every check
+    ``invite_reviewer`` makes. Changes nothing."""
+    checked = check_invitation(submission, actor, **values)
+    now = utcnow()
+    draft = ReviewAssignment(  # never added to the session
+        round=submission.round,
+        reviewer=checked.user,
+        invitee_email=checked.email,
+        invitee_name=checked.user.full_name if checked.user else checked.name,
+        invited_at=now,
+        response_due_at=now + timedelta(days=current_app.config["REVIEW_RESPONSE_DAYS"]),
+        due_at=checked.due_at,
     )
-    record_event(
-        "invite_reviewer",
-        submission=submission,
-        actor=actor,
-        note=f"{assignment.invitee_name} <{assignment.invitee_email}>, round {submission.round}",
-    )
-    _queue_invitation(assignment, submission)
-    db.session.commit()
-    deliver_after_commit()
-    return assignment
+    link = external_url("review.my_reviews") + "invitations/…"  # made when sent
+    message = _invitation_mail(draft, submission, checked.messages, link=link)
+    recipient = message.pop("recipient")
+    subject, body = render_message(recipient, message.pop("template"), **message)
+    return getattr(recipient, "email", recipient), subject, body
 
 
 def earlier_reviewers(submission: Submission) -> list[User]:

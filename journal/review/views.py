@@ -326,26 +326,42 @@ def _reviewers_page(s: Submission, form, status: int = 200, error=None):
 @bp.route("/editorial/submissions/<int:submission_id>/reviewers", methods=["GET", "POST"])
 @login_required
 def reviewers_page(submission_id: int):
+    """Invite a reviewer: the invitation's text can be edited and previewed (the "Preview"
+    button) before it is sent."""
     s = _handled(submission_id)
     if request.method == "GET":
+        texts = reviewers.invitation_texts(s)
         data = {
             "email": request.args.get("email", "")[:254],
             "full_name": request.args.get("name", "")[:200],
             "due_date": reviewers.default_due_date(),
+            "message_vi": texts["vi"],
+            "message_en": texts["en"],
         }
         return _reviewers_page(s, InviteForm(formdata=None, data=data))
     form = InviteForm()
     if not form.validate_on_submit():
         return _reviewers_page(s, form, status=400)
+    if form.step.data == "edit":
+        return _reviewers_page(s, form)
+    values = {
+        "email": form.email.data,
+        "full_name": form.full_name.data or "",
+        "due_at": reviewers.due_at_end_of(form.due_date.data),
+        "conflict_reason": form.conflict_reason.data or "",
+        "message_vi": form.message_vi.data or "",
+        "message_en": form.message_en.data or "",
+    }
     try:
-        assignment = reviewers.invite_reviewer(
-            s,
-            current_user,
-            email=form.email.data,
-            full_name=form.full_name.data or "",
-            due_at=reviewers.due_at_end_of(form.due_date.data),
-            conflict_reason=form.conflict_reason.data or "",
-        )
+        if form.step.data == "preview":
+            recipient, subject, body = reviewers.preview_invitation(s, current_user, **values)
+            return render_template(
+                "review/invitation_preview.html",
+                submission=s,
+                form=form,
+                message={"recipient": recipient, "subject": subject, "body": body},
+            )
+        assignment = reviewers.invite_reviewer(s, current_user, **values)
     except (reviewers.ConflictOfInterest, reviewers.InvitationError) as error:
         return _reviewers_page(s, form, status=error.status, error=error.message)
     flash(_("%(name)s has been invited.", name=assignment.reviewer_name), "success")
