@@ -81,7 +81,7 @@ def test_a_province_editor_takes_a_manuscript_to_accepted_in_the_browser(app, li
         if number == 1:
             for reviewer in reviewers:
                 page.fill("#email", reviewer.email)
-                page.click("section.invite form button[type=submit]")
+                page.click("section.invite form button[type=submit]:not([name=step])")
                 page.wait_for_load_state()
         else:
             page.click("section.reinvite form button[type=submit]")
@@ -93,10 +93,12 @@ def test_a_province_editor_takes_a_manuscript_to_accepted_in_the_browser(app, li
         decision = "major_revisions" if number == 1 else "accept"
         page.goto(f"{base}/editorial/submissions/{submission_id}")
         page.click(f"a[href='/editorial/submissions/{submission_id}/decision']")
-        page.click(f"a[href$='decision?decision={decision}']")
+        page.check(f"form.decision-choice input[value='{decision}']")
+        page.click("form.decision-choice button[type=submit]")
         assert "Vòng" in page.input_value("#letter_vi")  # the reviews are quoted
-        page.select_option("#decision", decision)
-        page.click("main form[action$='/decision'] button[type=submit]")
+        page.click("main form[method=post][action$='/decision'] button[type=submit]")
+        assert page.locator(".mail-preview").count() >= 1  # previewed before it is sent
+        page.click(".confirm-actions form:first-child button[type=submit]")
         page.wait_for_url(f"**/editorial/submissions/{submission_id}")
 
         if number == 1:
