@@ -131,7 +131,9 @@ def test_minor_revisions_then_acceptance_without_a_second_round_then_publication
     publish = f"form[action='/editorial/submissions/{sid}/publish-online'] button[type=submit]"
     page.click(publish)
     assert page.locator("#confirm-title").inner_text() == "Publish online first?"
-    assert page.locator("section.confirm button.danger").count() == 1
+    danger = page.locator("section.confirm button.danger")
+    assert danger.count() == 1
+    assert danger.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(166, 27, 27)"
     screenshot(page, "confirm-publish-online")
     page.click("section.confirm a.button.secondary")
     page.wait_for_url("**/editorial/publishing")
