@@ -1,7 +1,7 @@
 """review assignments: answers to the journal's review questions, drafts saved
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-08 02:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
