@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
+    from .dashboard.views import bp as dashboard_bp
     from .funded_tasks.views import bp as tasks_bp
     from .submissions.views import bp as submissions_bp
 
@@ -46,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(submissions_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(tasks_bp)
+    app.register_blueprint(dashboard_bp)
 
     from .review import init_app as init_review
 

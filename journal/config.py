@@ -107,6 +107,15 @@ GUIDELINES_VI = None
 GUIDELINES_EN = None
 POLICIES_VI = None
 POLICIES_EN = None
+# The questions of the review form, one a line: key | Vietnamese | English (each answered
+# on a scale from poor to excellent, next to the recommendation).
+REVIEW_QUESTIONS = (
+    "originality | Tính mới và tính nguyên gốc | Originality\n"
+    "method | Phương pháp nghiên cứu | Method\n"
+    "significance | Ý nghĩa khoa học và thực tiễn | Significance\n"
+    "presentation | Cách trình bày | Presentation\n"
+    "language | Ngôn ngữ | Language"
+)
 
 BABEL_DEFAULT_LOCALE = "vi"
 # Times are stored in UTC and shown, dated and counted in this zone (an IANA name).
