@@ -3,7 +3,7 @@ the response depends on, checked BEFORE anything is rendered, so an unchanged pa
 one small query.
 
 A validator is a digest of the state of the records the page shows (by default the
-published record: latest change and count of articles and issues; the exchange listings
+published record: latest change and highest id of articles and issues; the exchange listings
 pass their own), the journal settings, the page's address and query, the reader's language
 and the code's version (a digest of the installed package's files: a new release changes
 every ETag). Nothing in it belongs to one process, so every worker on every node gives the
@@ -63,21 +63,21 @@ def latest_of(*stamps) -> datetime | None:
 
 
 def record_state() -> tuple[datetime | None, str]:
-    """(latest change, a fingerprint of the published record) in one query."""
+    """(latest change, a fingerprint of the published record) in one query of index probes:
+    articles and issues are never deleted, so their latest change and highest id say
+    whether any was added or changed."""
     row = db.session.execute(
         db.select(
             db.select(db.func.max(Article.updated_at)).scalar_subquery(),
-            db.select(db.func.count(Article.id)).scalar_subquery(),
+            db.select(db.func.max(Article.id)).scalar_subquery(),
             db.select(db.func.max(Issue.updated_at)).scalar_subquery(),
-            db.select(db.func.count(Issue.id)).scalar_subquery(),
+            db.select(db.func.max(Issue.id)).scalar_subquery(),
             db.select(db.func.count(Province.id)).scalar_subquery(),
         )
     ).one()
-    article_max, article_count, issue_max, issue_count, provinces = row
+    article_max, article_id, issue_max, issue_id, provinces = row
     latest = latest_of(article_max, issue_max)
-    fingerprint = (
-        f"{latest.isoformat() if latest else '-'}|{article_count}|{issue_count}|{provinces}"
-    )
+    fingerprint = f"{latest.isoformat() if latest else '-'}|{article_id}|{issue_id}|{provinces}"
     return latest, fingerprint
 
 

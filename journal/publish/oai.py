@@ -441,7 +441,6 @@ def list_items(root, arguments) -> None:
     query = _list_query(spec)
     if query is None:
         raise OAIError("noRecordsMatch", "No record is in this set.")
-    total = db.session.execute(query.with_only_columns(db.func.count(Article.id))).scalar()
     page_query = query
     if spec.after is not None:
         stamp, last_id = spec.after
@@ -465,11 +464,13 @@ def list_items(root, arguments) -> None:
         else:
             _record(element, article, spec.prefix, sets[article.id])
     if more or spec.after is not None:
-        _token(element, spec, page, more, total)
+        _token(element, spec, page, more)
 
 
-def _token(element, spec: ListRequest, page: list[Article], more: bool, total: int) -> None:
-    attrs = {"completeListSize": str(total), "cursor": str(spec.cursor)}
+def _token(element, spec: ListRequest, page: list[Article], more: bool) -> None:
+    # No completeListSize (optional in the protocol): counting the list would read every
+    # matching record on every page, where a page reads only its own.
+    attrs = {"cursor": str(spec.cursor)}
     if not more:
         _el(element, _oai("resumptionToken"), "", **attrs)
         return

@@ -178,14 +178,14 @@ def test_list_records_pages_with_signed_tokens(client, app, records, oai_xsd):
     assert validate(body, oai_xsd) == []
     root = parse(body)
     token = root.find(f".//{OAI}resumptionToken")
-    assert (token.get("completeListSize"), token.get("cursor")) == ("4", "0")
+    assert (token.get("completeListSize"), token.get("cursor")) == (None, "0")
     assert token.get("expirationDate")
     first = [h.findtext(f"{OAI}identifier") for h in root.iter(f"{OAI}header")]
     body = oai(client, verb="ListRecords", resumptionToken=token.text)
     assert validate(body, oai_xsd) == []
     root = parse(body)
     last = root.find(f".//{OAI}resumptionToken")
-    assert (last.text, last.get("cursor"), last.get("completeListSize")) == (None, "2", "4")
+    assert (last.text, last.get("cursor"), last.get("completeListSize")) == (None, "2", None)
     second = [h.findtext(f"{OAI}identifier") for h in root.iter(f"{OAI}header")]
     assert first + second == [identifier(a) for a in records]
     deleted = root.findall(f".//{OAI}header[@status='deleted']")
