@@ -289,3 +289,25 @@ def test_robots_and_sitemap(client, published):
     assert f"{base}/articles/{published['vi'].id}" in locs
     assert f"{base}/issues/{published['issue'].id}" in locs
     assert f"{base}/provinces/CT" in locs and f"{base}/sections/research" in locs
+
+
+def _disallowed(robots: str) -> list[str]:
+    return [line.split(":", 1)[1].strip() for line in robots.splitlines() if line.startswith("Disallow:")]
+
+
+def test_robots_names_the_paths_the_site_uses(app, client):
+    """Each Disallow is the start of a real route, and every page an anonymous reader is
+    sent away from (to the login, or refused) is under one."""
+    disallowed = _disallowed(client.get("/robots.txt").get_data(as_text=True))
+    rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods]
+    for path in disallowed:
+        assert any(r.rule.startswith(path) or r.rule + "/" == path for r in rules), path
+    for rule in rules:
+        if rule.arguments or rule.endpoint in ("static", "web.home"):
+            continue
+        response = client.get(rule.rule)
+        login = response.status_code in (301, 302, 303) and "/account/login" in response.location
+        if login or response.status_code in (401, 403):
+            assert any(rule.rule.startswith(p) for p in disallowed), rule.rule
+    for public in ("/", "/articles/", "/issues/", "/feeds/", "/technologies/", "/oai"):
+        assert not any(public.startswith(p) for p in disallowed), public
