@@ -81,6 +81,11 @@ def record_state() -> tuple[datetime | None, str]:
     return latest, fingerprint
 
 
+def no_record() -> tuple[datetime | None, str]:
+    """For what depends on no record (the code and settings make it): no Last-Modified."""
+    return None, "-"
+
+
 def aware(value) -> datetime:
     if isinstance(value, str):  # SQLite returns aggregates of typed columns as text
         value = datetime.fromisoformat(value)

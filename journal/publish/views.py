@@ -206,7 +206,13 @@ def article_citation(article_id: int, fmt: str):
         abort(404)
     found = articles.public_article(article_id)
     mimetype, formatter = CITATION_FORMATS[fmt]
-    response = Response(formatter(cite(found)), mimetype=mimetype.split(";")[0])
-    response.headers["Content-Type"] = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{_file_stem(found)}.{fmt}"'
-    return response
+
+    def render():
+        response = Response(formatter(cite(found)), mimetype=mimetype.split(";")[0])
+        response.headers["Content-Type"] = mimetype
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="{_file_stem(found)}.{fmt}"'
+        )
+        return response
+
+    return conditional(render)

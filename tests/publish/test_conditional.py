@@ -12,6 +12,7 @@ import textwrap
 import pytest
 
 from journal.extensions import db
+from journal.publish.records import Article
 from journal.settings import journal_settings, update_journal_settings
 
 from .factories import make_issue, make_published_article
@@ -105,3 +106,53 @@ def test_each_language_has_its_own_validator(client, published):
     vi = client.get("/?lang=vi").headers["ETag"]
     en = client.get("/?lang=en").headers["ETag"]
     assert vi != en
+
+
+def _revalidates(client, path):
+    first = client.get(path)
+    assert first.status_code == 200, path
+    etag = first.headers["ETag"]
+    assert client.get(path, headers={"If-None-Match": etag}).status_code == 304, path
+    assert client.get(path, headers={"If-None-Match": f"W/{etag}"}).status_code == 304, path
+    return first
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/technologies/",
+        "/startups/",
+        "/experts/",
+        "/requests/?province=CT",
+        "/technologies/feed.atom",
+        "/startups/feed.atom",
+        "/experts/feed.atom",
+        "/requests/feed.atom?lang=en",
+        "/api/v1/technologies",
+        "/api/v1/startups",
+        "/api/v1/experts?page=1",
+        "/api/v1/requests",
+        "/api/v1/",
+        "/api/v1/openapi.json",
+        "ARTICLE/cite.bib",
+        "ARTICLE/cite.ris",
+    ],
+)
+def test_every_public_listing_feed_api_and_citation_answers_304(client, published, path):
+    article = db.session.execute(db.select(Article)).scalars().first()
+    path = path.replace("ARTICLE", f"/articles/{article.id}")
+    first = _revalidates(client, path)
+    if not path.startswith("/api/v1/o") and path != "/api/v1/":
+        assert first.headers["Last-Modified"], path
+
+
+def test_a_new_listing_entry_changes_the_exchange_validators(client, published, users):
+    from exchange_bridge import demand
+
+    from ..exchange_bridge.factories import request_fields
+
+    first = client.get("/api/v1/requests")
+    found = demand.post_request(request_fields())
+    demand.list_request(found, users["editor_in_chief"])
+    again = client.get("/api/v1/requests", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200 and len(again.json["data"]) == 1

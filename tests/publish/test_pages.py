@@ -292,7 +292,11 @@ def test_robots_and_sitemap(client, published):
 
 
 def _disallowed(robots: str) -> list[str]:
-    return [line.split(":", 1)[1].strip() for line in robots.splitlines() if line.startswith("Disallow:")]
+    return [
+        line.split(":", 1)[1].strip()
+        for line in robots.splitlines()
+        if line.startswith("Disallow:")
+    ]
 
 
 def test_robots_names_the_paths_the_site_uses(app, client):
