@@ -208,7 +208,7 @@ def _envelope(arguments: dict[str, str] | None) -> etree._Element:
 # What the protocol's schema accepts in each attribute of <request>: an argument that is
 # not so (an illegal metadataPrefix, a malformed date) is not echoed.
 _ECHOABLE = {
-    "verb": re.compile(r"^(%s)$" % "|".join(VERBS)),
+    "verb": re.compile("^({})$".format("|".join(VERBS))),
     "metadataPrefix": re.compile(r"^[A-Za-z0-9\-_.!~*'()]+$"),
     "identifier": re.compile(r"^[^\s\x00-\x1f<>\"{}|\\^`]{1,500}$"),
     "from": re.compile(f"{_DAY.pattern}|{_SECOND.pattern}"),
