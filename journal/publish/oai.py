@@ -621,7 +621,7 @@ def oai_dc(article: Article) -> etree._Element:
 
 def jats(article: Article) -> etree._Element:
     """The galley's JATS ``<article>``, its un-namespaced elements in the JATS namespace."""
-    source = galleys.jats_article(article.galley)
+    source = galleys.public_jats_article(article.galley)
     for element in source.iter():
         if isinstance(element.tag, str) and not element.tag.startswith("{"):
             element.tag = f"{{{JATS_NS}}}{element.tag}"

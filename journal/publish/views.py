@@ -183,7 +183,15 @@ def article_pdf(article_id: int):
 @bp.get("/articles/<int:article_id>/jats.xml")
 def article_jats(article_id: int):
     found = _live_article(article_id)
-    return _download(found.galley.jats_sha256, "application/xml", f"{_file_stem(found)}.xml")
+    response = send_file(
+        io.BytesIO(galleys.public_jats(found.galley)),
+        mimetype="application/xml",
+        download_name=f"{_file_stem(found)}.xml",
+        conditional=True,
+        etag=f"{found.galley.jats_sha256}-public",
+    )
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @bp.get("/articles/<int:article_id>/media/<name>")
