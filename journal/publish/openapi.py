@@ -1,6 +1,24 @@
-"""The OpenAPI 3.1 description of ``/api/v1/`` (served at ``/api/v1/openapi.json``)."""
+"""The OpenAPI 3.1 description of ``/api/v1/`` (served at ``/api/v1/openapi.json``).
+
+The journal's own operations are described here; another part of the application that
+serves under ``/api/v1/`` (the exchange bridge's listings) adds its own with
+:func:`add_paths` when it is registered, so that the document covers every endpoint while
+the journal imports none of them."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, current_app
+
+EXTENSION = "journal_openapi"
+# What a contributor gives: {"paths": {…}, "schemas": {…}} for a server URL.
+Contribution = Callable[[], dict]
+
+
+def add_paths(app: Flask, contribution: Contribution) -> None:
+    """Add the operations and schemas ``contribution()`` returns to the document."""
+    app.extensions.setdefault(EXTENSION, []).append(contribution)
 
 
 def _bilingual(description: str, items: dict | None = None) -> dict:
@@ -13,14 +31,8 @@ def _bilingual(description: str, items: dict | None = None) -> dict:
     }
 
 
-def _error_response(description: str) -> dict:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
-
-
-def _param(name: str, description: str, schema: dict) -> dict:
+def param(name: str, description: str, schema: dict) -> dict:
+    """An optional query parameter."""
     return {
         "name": name,
         "in": "query",
@@ -28,6 +40,23 @@ def _param(name: str, description: str, schema: dict) -> dict:
         "description": description,
         "schema": schema,
     }
+
+
+def path_id(name: str) -> dict:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    }
+
+
+def json_response(description: str, schema: dict) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def error_response(description: str) -> dict:
+    return json_response(description, {"$ref": "#/components/schemas/Error"})
 
 
 def document(server_url: str) -> dict:
@@ -116,8 +145,9 @@ def document(server_url: str) -> dict:
             "required": ["id", "doi", "url", "language", "title", "abstract", "authors"],
         },
     }
-    not_found = _error_response("Unknown province, section, issue or article")
-    return {
+    not_found = error_response("Unknown province, section, issue or article")
+    bad_request = error_response("A malformed parameter (the message says which)")
+    doc = {
         "openapi": "3.1.0",
         "info": {
             "title": "Mekong Delta Journal of Science and Technology API",
@@ -133,6 +163,30 @@ def document(server_url: str) -> dict:
         },
         "servers": [{"url": server_url}],
         "paths": {
+            "/": {
+                "get": {
+                    "summary": "The addresses of the lists and of this document",
+                    "responses": {
+                        "200": json_response(
+                            "Links",
+                            {
+                                "type": "object",
+                                "properties": {
+                                    name: {"type": "string", "format": "uri"}
+                                    for name in ("issues", "articles", "openapi")
+                                },
+                                "required": ["issues", "articles", "openapi"],
+                            },
+                        )
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "summary": "This document (OpenAPI 3.1)",
+                    "responses": {"200": json_response("The document", {"type": "object"})},
+                }
+            },
             "/issues": {
                 "get": {
                     "summary": "Published issues, newest first",
@@ -159,14 +213,7 @@ def document(server_url: str) -> dict:
             "/issues/{issue_id}": {
                 "get": {
                     "summary": "One published issue with its articles in table-of-contents order",
-                    "parameters": [
-                        {
-                            "name": "issue_id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "integer"},
-                        }
-                    ],
+                    "parameters": [path_id("issue_id")],
                     "responses": {
                         "200": {
                             "description": "The issue",
@@ -176,6 +223,7 @@ def document(server_url: str) -> dict:
                                 }
                             },
                         },
+                        "400": bad_request,
                         "404": not_found,
                     },
                 }
@@ -184,34 +232,42 @@ def document(server_url: str) -> dict:
                 "get": {
                     "summary": "Published articles, newest first",
                     "parameters": [
-                        _param(
+                        param(
                             "province",
                             "Province code (e.g. CT): its funded tasks, routing and authors",
-                            {"type": "string"},
+                            {"type": "string", "pattern": "^[A-Za-z]{2,8}$"},
                         ),
-                        _param("section", "Section code (e.g. research)", {"type": "string"}),
-                        _param("issue", "Issue id", {"type": "integer"}),
-                        _param(
+                        param(
+                            "section",
+                            "Section code (e.g. research)",
+                            {"type": "string", "pattern": "^[a-z0-9_-]{1,32}$"},
+                        ),
+                        param(
+                            "issue",
+                            "Issue id",
+                            {"type": "integer", "minimum": 1, "maximum": 999_999_999},
+                        ),
+                        param(
                             "year",
                             "Year of publication",
                             {"type": "integer", "minimum": 1900, "maximum": 2200},
                         ),
-                        _param(
+                        param(
                             "language",
                             "The article's language",
                             {"type": "string", "enum": ["vi", "en"]},
                         ),
-                        _param(
+                        param(
                             "updated_since",
                             "Only articles changed at or after this time (ISO 8601)",
                             {"type": "string", "format": "date-time"},
                         ),
-                        _param(
+                        param(
                             "limit",
-                            "Page size; values outside 1–100 are clamped",
-                            {"type": "integer", "default": 20},
+                            "Page size",
+                            {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
                         ),
-                        _param(
+                        param(
                             "cursor", "The `next_cursor` of the previous page", {"type": "string"}
                         ),
                     ],
@@ -235,7 +291,7 @@ def document(server_url: str) -> dict:
                                 }
                             },
                         },
-                        "400": _error_response(
+                        "400": error_response(
                             "A malformed filter, or a cursor that was changed "
                             "or belongs to another query"
                         ),
@@ -309,14 +365,7 @@ def document(server_url: str) -> dict:
             "/articles/{article_id}": {
                 "get": {
                     "summary": "One published article",
-                    "parameters": [
-                        {
-                            "name": "article_id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "integer"},
-                        }
-                    ],
+                    "parameters": [path_id("article_id")],
                     "responses": {
                         "200": {
                             "description": "The article",
@@ -326,8 +375,9 @@ def document(server_url: str) -> dict:
                                 }
                             },
                         },
+                        "400": bad_request,
                         "404": not_found,
-                        "410": _error_response(
+                        "410": error_response(
                             "The article was taken down "
                             "(the body also gives its DOI, titles and the reason)"
                         ),
@@ -498,3 +548,8 @@ def _item_report_schemas() -> dict:
             "required": ["error", "Exceptions"],
         },
     }
+    for contribution in current_app.extensions.get(EXTENSION, ()):
+        part = contribution()
+        doc["paths"].update(part.get("paths", {}))
+        schemas.update(part.get("schemas", {}))
+    return doc

@@ -201,7 +201,14 @@ def article_pdf(article_id: int):
 @bp.get("/articles/<int:article_id>/jats.xml")
 def article_jats(article_id: int):
     found = _live_article(article_id)
-    response = _download(found.galley.jats_sha256, "application/xml", f"{_file_stem(found)}.xml")
+    response = send_file(
+        io.BytesIO(galleys.public_jats(found.galley)),
+        mimetype="application/xml",
+        download_name=f"{_file_stem(found)}.xml",
+        conditional=True,
+        etag=f"{found.galley.jats_sha256}-public",
+    )
+    response.headers["Cache-Control"] = "public, max-age=86400"
     return _recorded(response, found.id, "jats")
 
 
@@ -225,7 +232,13 @@ def article_citation(article_id: int, fmt: str):
         abort(404)
     found = articles.public_article(article_id)
     mimetype, formatter = CITATION_FORMATS[fmt]
-    response = Response(formatter(cite(found)), mimetype=mimetype.split(";")[0])
-    response.headers["Content-Type"] = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{_file_stem(found)}.{fmt}"'
-    return response
+
+    def render():
+        response = Response(formatter(cite(found)), mimetype=mimetype.split(";")[0])
+        response.headers["Content-Type"] = mimetype
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="{_file_stem(found)}.{fmt}"'
+        )
+        return response
+
+    return conditional(render)
