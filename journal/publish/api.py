@@ -147,12 +147,31 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="api-v1-cursor")
 
 
-def _limit(raw: str | None) -> int:
+def _limit(raw: str | None, maximum: int = LIMIT_MAX) -> int:
     if raw is None:
-        return LIMIT_DEFAULT
-    if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= LIMIT_MAX:
-        raise BadRequest(_("limit must be a whole number from 1 to %(max)d.", max=LIMIT_MAX))
+        return min(LIMIT_DEFAULT, maximum)
+    if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= maximum:
+        raise BadRequest(_("limit must be a whole number from 1 to %(max)d.", max=maximum))
     return int(raw)
+
+
+def _page(raw: str | None) -> int:
+    if raw is None:
+        return 1
+    if not re.fullmatch(r"[0-9]{1,5}", raw) or int(raw) < 1:
+        raise BadRequest(_("page must be a whole number from 1 to 99999."))
+    return int(raw)
+
+
+def _choice(name: str, allowed: tuple[str, ...], default: str | None = None) -> str | None:
+    value = request.args.get(name)
+    if value is None:
+        return default
+    if value not in allowed:
+        raise BadRequest(
+            _("%(name)s must be one of: %(allowed)s.", name=name, allowed=", ".join(allowed))
+        )
+    return value
 
 
 def _parse_filters(args) -> dict:
@@ -333,11 +352,11 @@ def usage_item_report():
     except InvalidItemReportRequest as error:
         response = jsonify(
             {
-                "error": {"status": 400, "message": str(error.message)},
+                "error": {"status": error.status, "message": str(error.message)},
                 "Exceptions": [error.as_exception()],
             }
         )
-        response.status_code = 400
+        response.status_code = error.status
         return response
     report = item_report(
         wanted,
@@ -363,13 +382,13 @@ def search():
     text = request.args.get("q", "")
     if not text.strip() or len(text) > MAX_ARG_CHARS:
         raise BadRequest(_("Give the words to search for in q (at most 10,000 characters)."))
-    page = request.args.get("page", "1")
+    _choice("language", ("vi", "en"))
     found = services.search_articles(
         text,
         filters=filters_from_args(),
-        sort=request.args.get("sort", "relevance")[:32],
-        page=int(page) if page.isdigit() and len(page) < 6 else 1,
-        page_size=min(_clamp_limit(request.args.get("limit")), SEARCH_LIMIT_MAX),
+        sort=_choice("sort", ("relevance", "newest"), "relevance"),
+        page=_page(request.args.get("page")),
+        page_size=_limit(request.args.get("limit"), SEARCH_LIMIT_MAX),
     )
     partial = services.is_partial(found)
     response = jsonify(

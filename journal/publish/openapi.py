@@ -310,25 +310,29 @@ def document(server_url: str) -> dict:
                         "Cache-Control: no-store."
                     ),
                     "parameters": [
-                        {**_param("q", "What to search for", {"type": "string"}), "required": True},
-                        _param("province", "Province code (repeatable)", {"type": "string"}),
-                        _param("year", "Year (repeatable)", {"type": "string"}),
-                        _param("section", "Section code (repeatable)", {"type": "string"}),
-                        _param(
+                        {**param("q", "What to search for", {"type": "string"}), "required": True},
+                        param("province", "Province code (repeatable)", {"type": "string"}),
+                        param("year", "Year (repeatable)", {"type": "string"}),
+                        param("section", "Section code (repeatable)", {"type": "string"}),
+                        param(
                             "language",
                             "The article's language",
                             {"type": "string", "enum": ["vi", "en"]},
                         ),
-                        _param(
+                        param(
                             "sort",
                             "Order of the results",
                             {"type": "string", "enum": ["relevance", "newest"]},
                         ),
-                        _param("page", "Page, from 1", {"type": "integer", "default": 1}),
-                        _param(
+                        param(
+                            "page",
+                            "Page, from 1",
+                            {"type": "integer", "minimum": 1, "maximum": 99999, "default": 1},
+                        ),
+                        param(
                             "limit",
-                            "Page size; values outside 1–50 are clamped",
-                            {"type": "integer", "default": 20},
+                            "Page size",
+                            {"type": "integer", "minimum": 1, "maximum": 50, "default": 20},
                         ),
                     ],
                     "responses": {
@@ -358,7 +362,7 @@ def document(server_url: str) -> dict:
                                 }
                             },
                         },
-                        "400": _error_response("No words to search for, or too many"),
+                        "400": error_response("No words to search for, or too many"),
                     },
                 }
             },
@@ -386,8 +390,14 @@ def document(server_url: str) -> dict:
             },
             "/counter/reports/ir": _item_report_path(),
         },
-        "components": {"schemas": schemas | _item_report_schemas()},
+        "components": {"schemas": schemas},
     }
+    schemas.update(_item_report_schemas())
+    for contribution in current_app.extensions.get(EXTENSION, ()):
+        part = contribution()
+        doc["paths"].update(part.get("paths", {}))
+        schemas.update(part.get("schemas", {}))
+    return doc
 
 
 METRIC_TYPES = [
@@ -399,17 +409,24 @@ METRIC_TYPES = [
 
 
 def _item_report_path() -> dict:
-    month = {"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}
+    month = {
+        "type": "string",
+        "pattern": r"^20[0-9]{2}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$",
+    }
     parameters = [
-        _param("begin_date", "First month (YYYY-MM; a day stands for its month)", month),
-        _param("end_date", "Last month (YYYY-MM), included", month),
-        _param(
+        param("begin_date", "First month (YYYY-MM; a day stands for its month)", month),
+        param("end_date", "Last month (YYYY-MM), included", month),
+        param(
             "metric_type",
             "COUNTER metric types joined by |; all four when absent",
-            {"type": "string", "example": "Total_Item_Requests|Unique_Item_Requests"},
+            {
+                "type": "string",
+                "pattern": f"^({'|'.join(METRIC_TYPES)})(\\|({'|'.join(METRIC_TYPES)}))*$",
+                "example": "Total_Item_Requests|Unique_Item_Requests",
+            },
         ),
-        _param("item_id", "One article: its id or its DOI", {"type": "string"}),
-        _param(
+        param("item_id", "One article: its id or its DOI", {"type": "string"}),
+        param(
             "granularity",
             "Month (a performance entry per month) or Totals (one for the range)",
             {"type": "string", "enum": ["Month", "Totals"], "default": "Month"},
@@ -440,8 +457,19 @@ def _item_report_path() -> dict:
                 },
                 "400": {
                     "description": (
-                        "A missing or malformed date, an unknown metric type or granularity, "
-                        "an unknown item: the error and the COUNTER exception"
+                        "A missing or malformed date, an unknown metric type or granularity: "
+                        "the error and the COUNTER exception"
+                    ),
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/CounterError"}
+                        }
+                    },
+                },
+                "404": {
+                    "description": (
+                        "No published article has this id or DOI: the error and the COUNTER "
+                        "exception 3060"
                     ),
                     "content": {
                         "application/json": {
@@ -548,8 +576,3 @@ def _item_report_schemas() -> dict:
             "required": ["error", "Exceptions"],
         },
     }
-    for contribution in current_app.extensions.get(EXTENSION, ()):
-        part = contribution()
-        doc["paths"].update(part.get("paths", {}))
-        schemas.update(part.get("schemas", {}))
-    return doc

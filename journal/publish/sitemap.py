@@ -20,6 +20,7 @@ SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 PRIVATE = (
     "/account/",
     "/admin/",
+    "/dashboard",
     "/submissions/",
     "/editorial/",
     "/reviews/",
@@ -27,6 +28,7 @@ PRIVATE = (
     "/production/",
     "/reports/",
     "/tasks/",
+    "/usage/",
     "/search/submissions",
     "/bridge/",
     "/technologies/manage",

@@ -24,10 +24,10 @@ from sqlalchemy import select
 from ..errors import JournalError
 from ..extensions import db
 from ..publish.records import Article
-from ..reports.periods import current_year
 from .queries import METRICS, item_report_rows
 
 FIRST_YEAR = 2000
+LAST_YEAR = 2099  # months without events simply count nothing
 _MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 
@@ -36,8 +36,9 @@ class InvalidItemReportRequest(JournalError):
 
     status = 400
 
-    def __init__(self, code: int, counter_message: str, message, data: str = ""):
+    def __init__(self, code: int, counter_message: str, message, data: str = "", status: int = 400):
         super().__init__(message)
+        self.status = status
         self.code = code
         self.counter_message = counter_message
         self.data = data
@@ -71,7 +72,7 @@ def _month(text: str | None, name: str, *, end: bool) -> date:
             name,
         )
     year, month = int(match.group(1)), int(match.group(2))
-    if not (FIRST_YEAR <= year <= current_year() + 1 and 1 <= month <= 12):
+    if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
         raise InvalidItemReportRequest(
             3020,
             "Invalid Date Arguments",
@@ -134,6 +135,7 @@ def _article_of(item_id: str) -> int:
             "Invalid Report Filter Value",
             _l("There is no published article with this id or DOI."),
             "item_id",
+            status=404,
         )
     return found.id
 

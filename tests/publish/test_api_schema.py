@@ -34,12 +34,22 @@ def _without_cursor(case):
     return case
 
 
+def _dates_in_order(case):
+    """A usage report from a month after its last is refused (COUNTER exception 3020, tested
+    in tests/usage/test_sushi.py); a schema cannot say that one parameter follows another."""
+    query = case.query or {}
+    begin, end = query.get("begin_date"), query.get("end_date")
+    if isinstance(begin, str) and isinstance(end, str) and end[:7] < begin[:7]:
+        query["begin_date"], query["end_date"] = end, begin
+    return case
+
+
 def _cases(operation, mode):
     strategy = operation.as_strategy(generation_mode=mode)
     if mode is schemathesis.GenerationMode.POSITIVE:
         # Only the server makes valid cursors (signed, bound to the filters): a generated one
         # is rightly refused. Cursors are tested in tests/publish/test_api.py.
-        strategy = strategy.map(_without_cursor)
+        strategy = strategy.map(_without_cursor).map(_dates_in_order)
     return strategy
 
 

@@ -145,30 +145,33 @@ def test_metric_types_item_and_totals_filter_the_report(client, usage):
 
 
 @pytest.mark.parametrize(
-    ("query", "code", "english", "vietnamese"),
+    ("query", "code", "english", "vietnamese", "status"),
     [
-        ("", 3020, "begin_date must be a month written YYYY-MM.", "begin_date phải là một tháng"),
-        ("begin_date=2026-13&end_date=2026-12", 3020, "begin_date must be a month", "begin_date"),
-        ("begin_date=2026-05&end_date=2026-01", 3020, "end_date comes before", "end_date nằm"),
+        ("", 3020, "begin_date must be a month written YYYY-MM.", "begin_date phải là một tháng",
+         400),
+        ("begin_date=2026-13&end_date=2026-12", 3020, "begin_date must be a month", "begin_date",
+         400),
+        ("begin_date=2026-05&end_date=2026-01", 3020, "end_date comes before", "end_date nằm", 400),
         ("begin_date=2026-01&end_date=2026-02&metric_type=Searches_Platform", 3060,
-         "Unknown metric type.", "Loại chỉ số không có"),
+         "Unknown metric type.", "Loại chỉ số không có", 400),
         ("begin_date=2026-01&end_date=2026-02&item_id=10.1/none", 3060,
-         "There is no published article with this id or DOI.", "Không có bài báo"),
+         "There is no published article with this id or DOI.", "Không có bài báo", 404),
         ("begin_date=2026-01&end_date=2026-02&granularity=Day", 3062,
-         "granularity is Month or Totals.", "granularity"),
+         "granularity is Month or Totals.", "granularity", 400),
         ("begin_date=2026-01&end_date=2026-02&item_id=99999999999999999999", 3060,
-         "There is no published article", "Không có bài báo"),
+         "There is no published article", "Không có bài báo", 404),
     ],
 )  # fmt: skip
 def test_malformed_requests_get_a_400_with_the_counter_exception(
-    app, usage, query, code, english, vietnamese
+    app, usage, query, code, english, vietnamese, status
 ):
+    """... and an item the journal does not have a 404, as everywhere in the API."""
     for lang, expected in (("en", english), ("vi", vietnamese)):
         client = app.test_client()
         client.set_cookie("lang", lang)
         response = client.get(f"{URL}?{query}")
-        assert response.status_code == 400
-        assert response.json["error"]["status"] == 400
+        assert response.status_code == status
+        assert response.json["error"]["status"] == status
         assert expected in response.json["error"]["message"], (lang, response.json)
         (exception,) = response.json["Exceptions"]
         assert exception["Code"] == code and exception["Severity"] == "Error"
