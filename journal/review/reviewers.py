@@ -31,7 +31,7 @@ from ..extensions import db
 from ..filetypes import MANUSCRIPT_TYPES, sniff_manuscript, sniff_supplementary
 from ..mail import deliver_after_commit, external_url, queue_mail
 from ..models_base import utcnow
-from ..provinces import BoardMembership
+from ..provinces import BoardMembership, BoardRole
 from ..storage import file_store
 from ..submissions.models import Submission, SubmissionAuthor, SubmissionFile
 from ..submissions.services import check_upload, human_size, one_transaction, zip_limits
@@ -131,7 +131,7 @@ def anonymous_title(submission: Submission) -> str:
 
 @dataclass(frozen=True)
 class Conflict:
-    kind: str  # "author", "institution", "coauthor", "province_editor"
+    kind: str  # "author", "institution", "coauthor", "province_editor", "province_board"
     message: object
 
 
@@ -204,6 +204,16 @@ def conflicts_for(submission: Submission, *, user: User | None, email: str) -> l
             Conflict(
                 "province_editor",
                 _l("Editor of this submission's province: sees the authors' names."),
+            )
+        )
+    elif user is not None and submission.province_id in user.province_ids(BoardRole.BOARD_MEMBER):
+        found.append(
+            Conflict(
+                "province_board",
+                _l(
+                    "Board member of this submission's province: works with its editors and "
+                    "may learn who the authors are."
+                ),
             )
         )
     return found
