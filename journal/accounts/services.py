@@ -141,15 +141,31 @@ def can_submit(user) -> bool:
 
 def load_session_user(user_id: str) -> User | None:
     """The user a session or remember cookie names, if it is still valid: the account is
-    active and its password has not changed since (see ``User.get_id``)."""
-    raw_id, _, password_print = str(user_id).partition(":")
-    try:
-        user = db.session.get(User, int(raw_id))
-    except ValueError:
+    active, its password has not changed and it has not logged out since (see
+    ``User.get_id``)."""
+    raw_id, _, rest = str(user_id).partition(":")
+    password_print, _, counter = rest.partition(":")
+    if not raw_id.isdigit() or len(raw_id) > 18:
         return None
+    user = db.session.get(User, int(raw_id))
     if user is None or not user.active or password_print != fingerprint(user.password_hash):
         return None
+    if counter != str(user.session_counter or 0):
+        return None
     return user
+
+
+def end_sessions(user: User) -> None:
+    """End every session of ``user``: the one logging out, the other devices' and any
+    copied session or remember-me cookie (their login id carries the old counter)."""
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(session_counter=User.session_counter + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    db.session.refresh(user)
 
 
 # --- registration and e-mail confirmation ------------------------------------------------

@@ -114,9 +114,20 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        services.end_sessions(current_user._get_current_object())
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("web.home"))
+
+
+@bp.post("/logout-everywhere")
+@login_required
+def logout_everywhere():
+    services.end_sessions(current_user._get_current_object())
+    logout_user()
+    flash(_("You have logged out on every computer and phone."), "info")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
