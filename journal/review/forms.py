@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     HiddenField,
@@ -90,6 +91,9 @@ class ReassignForm(VersionedForm):
 
 class SendToReviewForm(VersionedForm):
     override_reason = _reason_field(_l("Reason to send despite the names found"))
+    hints_acknowledged = BooleanField(
+        _l("I have checked these places: they do not identify an author")
+    )
 
 
 class CopyUploadForm(FlaskForm):
