@@ -204,6 +204,9 @@ _INITIALS_ATTRIBUTES = etree.XPath(
     "//@*[" + " or ".join(f"local-name()='{a}'" for a in sorted(INITIALS_ATTRIBUTES)) + "]"
 )
 _AUTHOR_ELEMENTS = etree.XPath("//*[local-name()='author']")
+_AUTHOR_MARKERS = tuple(
+    name.encode() for name in (*AUTHOR_ATTRIBUTES, *INITIALS_ATTRIBUTES, "presenceInfo")
+)
 
 
 def _anonymise_attributes(root: etree._Element) -> None:
@@ -360,10 +363,13 @@ class PackageScrubber:
         if base in ("content.xml", "styles.xml") and root.tag.startswith(f"{{{ODF_OFFICE}}}"):
             self._odf(root)
             return _serialise(root)
-        _anonymise_attributes(root)
+        # Cheap byte tests first: most parts (styles, themes, fonts) have nothing to scrub.
+        if any(marker in data for marker in _AUTHOR_MARKERS):
+            _anonymise_attributes(root)
         if name.startswith("word/"):
-            _remove(e for e in root.iter() if e.tag in WORD_SETTINGS_REMOVE)
-            _remove_hidden_runs(root, self._hidden or set())
+            _remove(e for e in root.iter(*WORD_SETTINGS_REMOVE))
+            if b"vanish" in data or self._hidden:
+                _remove_hidden_runs(root, self._hidden or set())
         return _serialise(root)
 
     @staticmethod
