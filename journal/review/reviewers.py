@@ -585,7 +585,7 @@ def accept_invitation(
         return account, False  # the link clicked again
     created = False
     if account is None:
-        check_password_strength(password or "")
+        check_password_strength(password or "", email=assignment.invitee_email, full_name=full_name)
         name = _limited(full_name, NAME_MAX, _l("The name is too long."), InvitationError)
         if not name:
             raise InvitationError(_l("Enter your full name."))
