@@ -222,5 +222,6 @@ def _configure(app: Flask, test_config: dict | None) -> None:
     cfg["REMEMBER_COOKIE_HTTPONLY"] = True
     cfg["REMEMBER_COOKIE_SAMESITE"] = "Lax"
     cfg["REMEMBER_COOKIE_SECURE"] = cfg["ENV"] == "production"
+    cfg["BABEL_DEFAULT_TIMEZONE"] = cfg["TIMEZONE"]
     cfg["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
     cfg["WTF_CSRF_TIME_LIMIT"] = None

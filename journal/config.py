@@ -112,6 +112,8 @@ POLICIES_VI = None
 POLICIES_EN = None
 
 BABEL_DEFAULT_LOCALE = "vi"
+# Times are stored in UTC and shown, dated and counted in this zone (an IANA name).
+TIMEZONE = "Asia/Ho_Chi_Minh"
 LANGUAGES = ["vi", "en"]
 
 # Publishing. ISSNs as printed (NNNN-NNNC); either may be None.

@@ -6,17 +6,16 @@ revised, accepted) from the event log, in Vietnam's dates."""
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 from flask import current_app
 
+from ..dates import local_date
 from ..events import events_for
 from ..settings import journal_settings
 from ..submissions.models import SubmissionAuthor
 from ..workflow import Stage
 from .typeset import ArticleMeta, Author, Funding, History, JournalIdentity
-
-VIETNAM = timezone(timedelta(hours=7))  # no daylight saving time
 
 
 def journal_identity() -> JournalIdentity:
@@ -70,10 +69,6 @@ def _author(author: SubmissionAuthor) -> Author:
     )
 
 
-def _local_date(moment: datetime | None) -> date | None:
-    return moment.astimezone(VIETNAM).date() if moment is not None else None
-
-
 def article_history(submission) -> History:
     """Received (first submission), revised (the last resubmission), accepted, from the
     event log; received falls back on the submission date."""
@@ -83,9 +78,9 @@ def article_history(submission) -> History:
     accepted = [e for e in events if e.to_stage == Stage.ACCEPTED]
     received = submitted[0].created_at if submitted else submission.submitted_at
     return History(
-        received=_local_date(received),
-        revised=_local_date(resubmitted[-1].created_at) if resubmitted else None,
-        accepted=_local_date(accepted[-1].created_at) if accepted else None,
+        received=local_date(received),
+        revised=local_date(resubmitted[-1].created_at) if resubmitted else None,
+        accepted=local_date(accepted[-1].created_at) if accepted else None,
     )
 
 

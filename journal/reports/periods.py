@@ -1,6 +1,7 @@
 """Years of the report and the SQL that sorts rows into them.
 
-A year is a calendar year in Vietnam (UTC+7, no daylight saving): an event at 20:00 UTC on
+A year is a calendar year in the journal's time zone (``journal.dates``: Vietnam, UTC+7, no
+daylight saving, by default): an event at 20:00 UTC on
 31 December belongs to the next year. The database keeps UTC times; the boundaries are
 compared as UTC times, so the same SQL runs on SQLite and PostgreSQL (no date functions,
 no time zone in the session). Rows are first given their year by a CASE over the
@@ -13,24 +14,24 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from sqlalchemy import and_, case, func, select
 
+from ..dates import journal_timezone, local_year
 from ..extensions import db
 from ..models_base import utcnow
 
-REPORT_TIMEZONE = timezone(timedelta(hours=7), "ICT")
 SECONDS_PER_DAY = 86400
 
 
 def year_start(year: int) -> datetime:
-    """The first instant of ``year`` in Vietnam."""
-    return datetime(year, 1, 1, tzinfo=REPORT_TIMEZONE)
+    """The first instant of ``year`` in the journal's time zone."""
+    return datetime(year, 1, 1, tzinfo=journal_timezone())
 
 
 def year_of(moment: datetime) -> int:
-    return moment.astimezone(REPORT_TIMEZONE).year
+    return local_year(moment)
 
 
 def current_year() -> int:

@@ -12,6 +12,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from ..dates import local_date
 from ..errors import JournalError, PermissionDenied
 from ..models_base import utcnow
 from ..provinces import Province, all_provinces, province_by_code
@@ -28,7 +29,7 @@ from .figures import (
     ExtraFigure,
     Figure,
 )
-from .periods import REPORT_TIMEZONE, Period, current_year, year_of
+from .periods import Period, current_year, year_of
 from .permissions import can_view_reports
 
 log = logging.getLogger(__name__)
@@ -121,7 +122,7 @@ class YearlyReport:
     @property
     def generated_on(self) -> str:
         """The day the figures were taken, in Vietnam (ISO: read alike in both languages)."""
-        return self.generated_at.astimezone(REPORT_TIMEZONE).date().isoformat()
+        return local_date(self.generated_at).isoformat()
 
     def row(self, key: str) -> Row:
         return next(r for r in self.rows if r.figure.key == key)

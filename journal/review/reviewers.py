@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -25,6 +25,7 @@ from ..accounts.services import (
     normalize_email,
     user_by_email,
 )
+from ..dates import end_of_local_day, local_today
 from ..errors import InvalidUpload, JournalError, PermissionDenied, TooLarge, WorkflowError
 from ..events import record_event
 from ..extensions import db
@@ -50,7 +51,6 @@ from .services import assignments_of
 from .tokens import invitation_token
 
 # Due dates are the end of the day in Vietnam (UTC+7, no daylight saving time).
-JOURNAL_TZ = timezone(timedelta(hours=7))
 NAME_MAX = 200
 EMAIL_MAX = 254
 REASON_MAX = 2000
@@ -102,12 +102,12 @@ def _limited(value: str | None, maximum: int, message, error=InvalidReview) -> s
 
 def due_at_end_of(day: date) -> datetime:
     """The end of ``day`` in Vietnam, as a UTC time."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=JOURNAL_TZ).astimezone(UTC)
+    return end_of_local_day(day)
 
 
 def default_due_date() -> date:
     days = current_app.config["REVIEW_DUE_DAYS"]
-    return (utcnow().astimezone(JOURNAL_TZ) + timedelta(days=days)).date()
+    return local_today() + timedelta(days=days)
 
 
 def _check_due(due_at: datetime, error=InvitationError) -> datetime:

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from exchange_bridge.models import (
     ExpertProfile,
@@ -53,11 +54,11 @@ from exchange_bridge.models import (
     TechnologyOffer,
     TechnologyRequest,
 )
+from journal.dates import DEFAULT_TIMEZONE
 from journal.events import Event
 from journal.extensions import db
 from journal.provinces import province_by_code
 from journal.publish.records import Article
-from journal.reports.periods import REPORT_TIMEZONE
 from journal.review.models import ReviewAssignment
 from journal.workflow import transition
 from tests.factories import make_funded_task, make_submission, make_user
@@ -133,7 +134,7 @@ EXPECTED_TREND = {
 
 def at(year, month, day, hour=12) -> datetime:
     """A moment in Vietnam."""
-    return datetime(year, month, day, hour, tzinfo=REPORT_TIMEZONE)
+    return datetime(year, month, day, hour, tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
 
 
 def step(submission, action, actor, when):
