@@ -1,8 +1,9 @@
 """Who may use which account route: every route × every kind of visitor.
 
-``L`` = sent to the login page (to come back); ``O`` = logged out to the login page; ``H`` = sent home or to the profile (a signed-in visitor on
-a page for visitors); a number = that status. Bad tokens are 400 for everyone; the forms
-posted empty are 400 where they may be used. The logouts come last: they end the session.
+``L`` = sent to the login page (to come back); ``O`` = logged out to the login page;
+``H`` = sent home or to the profile (a signed-in visitor on a page for visitors); a number
+= that status. Bad tokens are 400 for everyone; the forms posted empty are 400 where they
+may be used. The logouts come last: they end the session.
 """
 
 from __future__ import annotations

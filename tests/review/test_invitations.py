@@ -259,6 +259,7 @@ def test_a_board_member_of_the_province_needs_a_reason_to_be_invited(cast):
     submission = in_review(cast)
     with pytest.raises(reviewers.ConflictOfInterest) as error:
         invite(cast, submission, cast.board_member)
-    assert "Board member of this submission's province" in str(error.value.message)
+    # The conflicts are written into the message in the invitation's language (vi).
+    assert "Thành viên ban biên tập của tỉnh nhận bài" in str(error.value.message)
     assignment = invite(cast, submission, cast.board_member, conflict_reason="Chuyên gia duy nhất.")
     assert "Chuyên gia duy nhất." in assignment.conflict_note
