@@ -4,7 +4,6 @@ services (which own every rule)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     SelectField,
@@ -14,6 +13,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from journal.forms import JournalForm
 
 from .vocabulary import FIELDS, IP_STATUSES, STARTUP_STAGES, TRANSFER_MODES, TRL_LABELS
 
@@ -58,7 +59,7 @@ def _check_choices(field, message) -> None:
 TOO_LONG = _l("This text is too long.")
 
 
-class OfferForm(FlaskForm):
+class OfferForm(JournalForm):
     version = HiddenField()
     title_vi = TextAreaField(
         _l("Title in Vietnamese"), filters=[strip], validators=[Length(max=500, message=TOO_LONG)]
@@ -120,7 +121,7 @@ class OfferForm(FlaskForm):
         return _int_or_none(self.version.data)
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(JournalForm):
     reason = TextAreaField(
         _l("Reason"),
         filters=[strip],
@@ -128,7 +129,7 @@ class ReasonForm(FlaskForm):
     )
 
 
-class StartupForm(FlaskForm):
+class StartupForm(JournalForm):
     name = StringField(
         _l("Name of the startup"),
         filters=[strip],
@@ -205,7 +206,7 @@ class StartupForm(FlaskForm):
         _check_choices(field, _l("Choose offers from the list."))
 
 
-class RequestForm(FlaskForm):
+class RequestForm(JournalForm):
     organisation = StringField(
         _l("Enterprise or organisation"),
         filters=[strip],

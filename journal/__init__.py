@@ -4,18 +4,54 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Config, Flask
+from werkzeug.routing import IntegerConverter
 
 
 class ConfigurationError(RuntimeError):
     pass
 
 
+# The largest id a route accepts: the databases' BIGINT. A larger number in a URL is no
+# row of ours (404), never an overflow in the database driver (500).
+MAX_URL_ID = 2**63 - 1
+
+
+def _digits_at_most(limit: int) -> str:
+    """A regular expression for the decimal numbers from 0 to ``limit`` (leading zeros
+    allowed, as ``int`` allows them)."""
+    digits = str(limit)
+    width = len(digits)
+    choices = [rf"\d{{1,{width - 1}}}"]
+    for i, digit in enumerate(map(int, digits)):
+        lowest = 1 if i == 0 else 0
+        if digit - 1 >= lowest:
+            rest = width - i - 1
+            tail = rf"\d{{{rest}}}" if rest else ""
+            choices.append(digits[:i] + f"[{lowest}-{digit - 1}]" + tail)
+    choices.append(digits)
+    return "0*(?:" + "|".join(choices) + ")"
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """``<int:…>`` from 0 to MAX_URL_ID. The bound is in the pattern, so a larger number
+    matches no route at all (404 whatever the method), rather than failing a rule after
+    its path matched (which Werkzeug answers with 405 when another method's rule shares
+    the path)."""
+
+    regex = _digits_at_most(MAX_URL_ID)
+
+    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
+        super().__init__(map, fixed_digits, min, MAX_URL_ID if max is None else max, signed)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=_instance_path(test_config), instance_relative_config=True)
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before any route is added
     _configure(app, test_config)
 
     from . import logs, web
@@ -189,6 +225,7 @@ def _configure(app: Flask, test_config: dict | None) -> None:
     cfg["SESSION_COOKIE_HTTPONLY"] = True
     cfg["SESSION_COOKIE_SAMESITE"] = "Lax"
     cfg["SESSION_COOKIE_SECURE"] = cfg["ENV"] == "production"
+    cfg["REMEMBER_COOKIE_DURATION"] = timedelta(days=max(1, min(int(cfg["REMEMBER_DAYS"]), 30)))
     cfg["REMEMBER_COOKIE_HTTPONLY"] = True
     cfg["REMEMBER_COOKIE_SAMESITE"] = "Lax"
     cfg["REMEMBER_COOKIE_SECURE"] = cfg["ENV"] == "production"

@@ -52,6 +52,9 @@ MAIL_SENDER = "Tap san KH&CN DBSCL <no-reply@mekongjournal.vn>"
 MAIL_TIMEOUT = 10
 MAIL_MAX_ATTEMPTS = 8
 
+# Days "Keep me logged in" lasts (at most 30: a longer value is cut to 30).
+REMEMBER_DAYS = 30
+
 # Token lifetimes (seconds).
 CONFIRM_TOKEN_MAX_AGE = 3 * 24 * 3600
 RESET_TOKEN_MAX_AGE = 2 * 3600

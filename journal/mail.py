@@ -24,6 +24,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, or_, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
+from .forms import single_line
 from .jobs import job
 from .models_base import UTCDateTime, utcnow
 
@@ -83,6 +84,8 @@ def render_message(
     context["recipient_name"] = getattr(recipient, "full_name", None) or context.get("name") or ""
     subject_1, body_1 = _render(template, first, context)
     subject_2, body_2 = _render(template, second, context)
+    # A subject is one header line, whatever the values put in it contain.
+    subject_1, subject_2 = (" ".join(single_line(x).split()) for x in (subject_1, subject_2))
     return (
         f"{subject_1} / {subject_2}",
         f"{body_1}\n\n----------------------------------------\n\n{body_2}\n",
@@ -191,11 +194,19 @@ def deliver_pending(limit: int = 100) -> int:
         msg = db.session.get(OutboxMessage, message_id)
         try:
             _send(_to_email(msg), msg)
-        except (OSError, smtplib.SMTPException) as exc:
+        except Exception as exc:
+            # An SMTP or network failure, or a message that cannot be built (a header
+            # with a line break): counted as an attempt, logged, retried later with
+            # backoff and given up after MAIL_MAX_ATTEMPTS; the rest of the batch goes on.
             msg.attempts += 1
             msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             msg.next_attempt_at = utcnow() + _backoff(msg.attempts)
-            log.warning("mail %s to %s not sent: %s", msg.id, msg.recipient, msg.last_error)
+            level = (
+                logging.WARNING
+                if isinstance(exc, (OSError, smtplib.SMTPException))
+                else logging.ERROR
+            )
+            log.log(level, "mail %s to %s not sent: %s", msg.id, msg.recipient, msg.last_error)
         else:
             msg.attempts += 1
             msg.sent_at = utcnow()

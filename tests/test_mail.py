@@ -123,3 +123,45 @@ def test_render_message_greets_an_account_or_a_named_address(app):
     )
     assert body.splitlines()[0] == "Kính gửi Ông/Bà Huỳnh Thị Mai,"
     assert "Hello Huỳnh Thị Mai," in body
+
+
+def test_one_message_that_cannot_be_built_never_stops_the_batch(
+    mail_app, smtp_server, users, caplog
+):
+    """A message whose header holds a line break (queued before values were cleaned, or by
+    a bug) fails on its own: counted as an attempt, logged, released; the others go."""
+    queue_mail(users["author"], "probe", link="A")
+    broken = queue_mail(users["other_author"], "probe", link="B")
+    queue_mail("third@example.org", "probe", locale="en", link="C")
+    db.session.commit()
+    broken.subject = "Yêu cầu mới\r\nBcc: victim@example.org"
+    db.session.commit()
+    with caplog.at_level("ERROR", logger="journal.mail"):
+        assert deliver_pending() == 2
+    assert sorted(m["To"] for m in smtp_server.messages) == [
+        "author@example.org",
+        "third@example.org",
+    ]
+    assert all("Bcc" not in m for m in smtp_server.messages)
+    db.session.refresh(broken)
+    assert broken.sent_at is None and broken.attempts == 1 and broken.claimed_until is None
+    assert "ValueError" in broken.last_error or "HeaderParseError" in broken.last_error
+    assert broken.next_attempt_at > broken.created_at
+    assert any(
+        f"mail {broken.id} to other@example.org not sent" in r.getMessage() for r in caplog.records
+    )
+    assert deliver_pending() == 0  # backing off, not retried in a loop
+
+
+def test_values_with_line_breaks_make_a_one_line_subject(mail_app, smtp_server, users, app):
+    app.jinja_env.loader.loaders[0].mapping["mail/probe.subject.txt"] = (
+        "{{ _('Home') }}: {{ title }}"
+    )
+    queue_mail(users["author"], "probe", link="L", title="Máy sấy\r\nBcc: victim@example.org\x00")
+    db.session.commit()
+    assert deliver_pending() == 1
+    [message] = smtp_server.messages
+    assert message["Subject"] == (
+        "Trang chủ: Máy sấy Bcc: victim@example.org / Home: Máy sấy Bcc: victim@example.org"
+    )
+    assert message["Bcc"] is None

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from ..forms import JournalForm
 from .orcid import MalformedOrcid, normalize_orcid
 from .services import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
@@ -75,7 +75,7 @@ def _language_field():
     )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(JournalForm):
     full_name = StringField(
         _l("Full name"),
         validators=[
@@ -95,7 +95,7 @@ class RegisterForm(FlaskForm):
     locale = _language_field()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(JournalForm):
     email = EmailField(
         _l("E-mail address"),
         filters=[_strip],
@@ -116,13 +116,13 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me logged in on this computer"))
 
 
-class EmailForm(FlaskForm):
+class EmailForm(JournalForm):
     """Forgot password, resend confirmation: just an address."""
 
     email = _email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(JournalForm):
     password, confirm = _new_password_fields()
 
 
@@ -145,7 +145,7 @@ def _valid_orcid(form, field):
         ) from None
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(JournalForm):
     full_name = StringField(
         _l("Full name"),
         validators=[

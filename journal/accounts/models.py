@@ -36,6 +36,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(2), default="vi")
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of the login id: raised on logout, so every copy of an earlier session or
+    # remember-me cookie stops working (see ``get_id``).
+    session_counter: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     province = relationship("Province")
@@ -51,8 +54,9 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:  # Flask-Login: what sessions and remember cookies carry
-        """``<id>:<password fingerprint>``: changing the password ends every session."""
-        return f"{self.id}:{fingerprint(self.password_hash)}"
+        """``<id>:<password fingerprint>:<session counter>``: changing the password or
+        logging out ends every session, and every copy of its cookies."""
+        return f"{self.id}:{fingerprint(self.password_hash)}:{self.session_counter or 0}"
 
     @property
     def email_confirmed(self) -> bool:

@@ -4,6 +4,7 @@ the request."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from flask import current_app
@@ -13,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..errors import JournalError
 from ..extensions import db
+from ..jobs import enqueue, job
 from ..mail import deliver_after_commit, external_url, queue_mail
 from ..models_base import utcnow
 from ..provinces import Province
@@ -20,7 +22,9 @@ from ..signals import profile_changed
 from . import tokens
 from .models import GlobalRole, User, UserRole
 from .orcid import MalformedOrcid, normalize_orcid
-from .passwords import fingerprint, hash_password, needs_rehash, verify_password
+from .passwords import fingerprint, hash_password, is_common, needs_rehash, verify_password
+
+log = logging.getLogger(__name__)
 
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 256
@@ -141,21 +145,41 @@ def can_submit(user) -> bool:
 
 def load_session_user(user_id: str) -> User | None:
     """The user a session or remember cookie names, if it is still valid: the account is
-    active and its password has not changed since (see ``User.get_id``)."""
-    raw_id, _, password_print = str(user_id).partition(":")
-    try:
-        user = db.session.get(User, int(raw_id))
-    except ValueError:
+    active, its password has not changed and it has not logged out since (see
+    ``User.get_id``)."""
+    raw_id, _, rest = str(user_id).partition(":")
+    password_print, _, counter = rest.partition(":")
+    if not raw_id.isdigit() or len(raw_id) > 18:
         return None
+    user = db.session.get(User, int(raw_id))
     if user is None or not user.active or password_print != fingerprint(user.password_hash):
         return None
+    if counter != str(user.session_counter or 0):
+        return None
     return user
+
+
+def end_sessions(user: User) -> None:
+    """End every session of ``user``: the one logging out, the other devices' and any
+    copied session or remember-me cookie (their login id carries the old counter)."""
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(session_counter=User.session_counter + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    db.session.refresh(user)
 
 
 # --- registration and e-mail confirmation ------------------------------------------------
 
 
-def check_password_strength(password: str) -> None:
+def check_password_strength(
+    password: str, *, email: str | None = None, full_name: str | None = None
+) -> None:
+    """NIST SP 800-63B: long enough, not a common password, not the account's own e-mail
+    address or name (no composition rules, no forced changes)."""
     if len(password or "") < PASSWORD_MIN_LENGTH:
         raise WeakPassword(
             _l("The password must have at least %(n)d characters.", n=PASSWORD_MIN_LENGTH)
@@ -164,6 +188,47 @@ def check_password_strength(password: str) -> None:
         raise WeakPassword(
             _l("The password must have at most %(n)d characters.", n=PASSWORD_MAX_LENGTH)
         )
+    if is_common(password):
+        raise WeakPassword(
+            _l(
+                "This password is one of the most common ones and easy to guess: choose "
+                "another, for example a phrase of several words."
+            )
+        )
+    if _names_the_account(password, email, full_name):
+        raise WeakPassword(_l("The password must not be your e-mail address or your name."))
+
+
+# A name or e-mail local part this long is refused anywhere in a password; shorter ones
+# ("fresh", "mai") only as the whole password (with digits around it).
+CONTAINED_MIN_CHARS = 6
+
+
+def _letters(text: str) -> str:
+    from ..review.anonymise import fold
+
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+def _names_the_account(password: str, email: str | None, full_name: str | None) -> bool:
+    """The password is, or is built on, the e-mail address, its local part or the name
+    (compared without case, accents, spaces or punctuation)."""
+    folded = _letters(password)
+    words = []
+    if email:
+        words += [email, email.split("@", 1)[0]]
+    if full_name:
+        words += [full_name]
+    bare = "".join(ch for ch in folded if not ch.isdigit())
+    for word in words:
+        letters = _letters(word)
+        if len(letters) < 4:
+            continue
+        if letters in (folded, bare) or folded in letters:
+            return True
+        if len(letters) >= CONTAINED_MIN_CHARS and letters in folded:
+            return True
+    return False
 
 
 def _validity(config_key: str) -> timedelta:
@@ -186,11 +251,19 @@ def _queue_confirmation(user: User) -> None:
 
 def register_user(
     email: str, password: str, full_name: str, *, affiliation: str = "", locale: str = "vi"
-) -> User:
-    """A new unconfirmed account and the confirmation e-mail for it."""
-    check_password_strength(password)
+) -> User | None:
+    """A new unconfirmed account and the confirmation e-mail for it. When the address
+    already has an account, nothing is created and its owner gets a message saying so
+    (with the ways to log in or reset the password) instead: None. The work and the
+    answer are the same either way, so the form does not tell who has an account."""
+    check_password_strength(password, email=email, full_name=full_name)
     if not full_name.strip():
         raise InvalidProfile(_l("Enter your full name."))
+    owner = user_by_email(email)
+    if owner is not None:
+        hash_password(password)  # the same work as a new account's
+        _tell_the_owner(owner)
+        return None
     try:
         user = create_user(
             email,
@@ -204,14 +277,42 @@ def register_user(
         db.session.commit()
     except IntegrityError:  # the same address registered at the same moment
         db.session.rollback()
-        raise DuplicateEmail() from None
+        return None
     deliver_after_commit()
     return user
 
 
+def _tell_the_owner(owner: User) -> None:
+    if not owner.active:
+        return
+    queue_mail(
+        owner,
+        "account_exists",
+        user=owner,
+        login_link=external_url("accounts.login"),
+        reset_link=external_url("accounts.forgot_password"),
+    )
+    db.session.commit()
+    deliver_after_commit()
+
+
 def resend_confirmation(email: str) -> None:
-    """Send a new confirmation link if ``email`` belongs to an active, unconfirmed account.
-    Says nothing either way: callers answer the same for every address."""
+    """Queue a new confirmation link for ``email`` (sent if it belongs to an active,
+    unconfirmed account). The request itself does the same for every address, so neither
+    its answer nor its timing tells who has an account."""
+    _queue_job("accounts.confirmation_mail", normalize_email(email))
+
+
+def _queue_job(name: str, *args) -> None:
+    try:
+        enqueue(name, *args)
+    except Exception:
+        log.exception("could not queue %s", name)
+
+
+@job("accounts.confirmation_mail")
+def send_confirmation_link(email: str) -> None:
+    """The job behind ``resend_confirmation``."""
     user = user_by_email(email)
     if user is None or not user.active or user.email_confirmed:
         return
@@ -249,8 +350,15 @@ def reset_token(user: User) -> str:
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if ``email`` belongs to an active account. Says nothing either way:
-    the caller answers the same for known and unknown addresses."""
+    """Queue a reset link for ``email`` (mailed if it belongs to an active account). The
+    request does the same work for known and unknown addresses: the lookup, the token and
+    the message happen in the job, so the answer's timing says nothing either."""
+    _queue_job("accounts.reset_mail", normalize_email(email))
+
+
+@job("accounts.reset_mail")
+def send_reset_link(email: str) -> None:
+    """The job behind ``request_password_reset``."""
     user = user_by_email(email)
     if user is None or not user.active:
         return
@@ -287,7 +395,7 @@ def reset_password(token: str, new_password: str) -> User:
     """Set a new password through a reset link; the link (and every session) dies with the
     old password. Following the link proves the address, so it is confirmed too."""
     user = check_reset_token(token)
-    check_password_strength(new_password)
+    check_password_strength(new_password, email=user.email, full_name=user.full_name)
     old_hash = user.password_hash
     values = {"password_hash": hash_password(new_password)}
     if not user.email_confirmed:

@@ -3,7 +3,8 @@ the profile.
 
 A form sent back with errors is shown again with status 400 (also for a duplicate e-mail
 address and a failed login); pages that must not reveal whether an address has an account
-(forgot password, resend confirmation) answer 200 with the same page for every address.
+(registration, forgot password, resend confirmation) answer 200 with the same page for
+every address.
 """
 
 from __future__ import annotations
@@ -114,9 +115,20 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        services.end_sessions(current_user._get_current_object())
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("web.home"))
+
+
+@bp.post("/logout-everywhere")
+@login_required
+def logout_everywhere():
+    services.end_sessions(current_user._get_current_object())
+    logout_user()
+    flash(_("You have logged out on every computer and phone."), "info")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -128,28 +140,17 @@ def register():
     if not form.validate_on_submit():
         return _form_page("accounts/register.html", form)
     try:
-        user = services.register_user(
+        services.register_user(
             form.email.data,
             form.password.data,
             form.full_name.data,
             affiliation=form.affiliation.data or "",
             locale=form.locale.data,
         )
-    except services.DuplicateEmail as exc:
-        form.email.errors.append(exc.message)
-        return _form_page("accounts/register.html", form)
     except services.AccountError as exc:
         return _form_page("accounts/register.html", form, form_error=exc.message)
-    login_user(user)
-    flash(
-        _(
-            "Welcome! We have sent a confirmation link to %(email)s: open it to be able "
-            "to submit manuscripts.",
-            email=user.email,
-        ),
-        "success",
-    )
-    return redirect(url_for("accounts.profile"))
+    # The same answer whether the address was new or already had an account.
+    return _check_mail_page("register")
 
 
 @bp.get("/confirm/<token>")

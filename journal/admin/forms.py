@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -19,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Regexp
 
 from ..accounts.models import GlobalRole
+from ..forms import JournalForm
 from ..provinces import BoardRole
 
 BOARD_ROLE_LABELS = {
@@ -39,7 +39,7 @@ def strip_upper(value):
     return value.strip().upper() if isinstance(value, str) else value
 
 
-class ProvinceEditForm(FlaskForm):
+class ProvinceEditForm(JournalForm):
     name_vi = StringField(
         _l("Name in Vietnamese"),
         filters=[strip],
@@ -74,7 +74,7 @@ class ProvinceForm(ProvinceEditForm):
     )
 
 
-class BoardMemberForm(FlaskForm):
+class BoardMemberForm(JournalForm):
     email = EmailField(
         _l("E-mail address of the account"),
         filters=[strip],
@@ -97,7 +97,7 @@ class BoardMemberForm(FlaskForm):
     submit = SubmitField(_l("Add to the board"))
 
 
-class RoleChangeForm(FlaskForm):
+class RoleChangeForm(JournalForm):
     user_id = HiddenField(
         validators=[
             DataRequired(message=_l("The user is missing.")),
@@ -124,4 +124,4 @@ def settings_form_class():
         kind = TextAreaField if setting.kind in ("text", "questions") else StringField
         fields[setting.key] = kind(setting.label, filters=[strip])
     fields["submit"] = SubmitField(_l("Save the settings"))
-    return type("JournalSettingsForm", (FlaskForm,), fields)
+    return type("JournalSettingsForm", (JournalForm,), fields)

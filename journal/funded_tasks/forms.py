@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 from wtforms.widgets import NumberInput
 
+from ..forms import JournalForm
 from .services import (
     AGENCY_MAX,
     CODE_MAX,
@@ -68,7 +68,7 @@ class BudgetField(StringField):
         self.data = format_vnd(value) if isinstance(value, int) else (value or "")
 
 
-class FundedTaskForm(FlaskForm):
+class FundedTaskForm(JournalForm):
     code = StringField(
         _l("Code"),
         filters=[strip],

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..forms import JournalForm
 
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class IssueForm(FlaskForm):
+class IssueForm(JournalForm):
     volume = IntegerField(
         _l("Volume"),
         validators=[
@@ -47,7 +48,7 @@ class IssueForm(FlaskForm):
     submit = SubmitField(_l("Save the issue"))
 
 
-class IssueChoiceForm(FlaskForm):
+class IssueChoiceForm(JournalForm):
     issue_id = SelectField(
         _l("Issue"),
         coerce=int,
@@ -57,7 +58,7 @@ class IssueChoiceForm(FlaskForm):
     submit = SubmitField(_l("Schedule"))
 
 
-class UnpublishForm(FlaskForm):
+class UnpublishForm(JournalForm):
     reason = TextAreaField(
         _l("Reason (shown to readers on the article's page)"),
         filters=[strip],
@@ -69,7 +70,7 @@ class UnpublishForm(FlaskForm):
     submit = SubmitField(_l("Take the article down"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(JournalForm):
     """A button and the CSRF token."""
 
     submit = SubmitField(_l("Confirm"))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf
 
+from ..forms import JournalForm
 from .production import UPLOAD_KINDS
 
 KIND_LABELS = {
@@ -17,7 +17,7 @@ KIND_LABELS = {
 }
 
 
-class ProductionFileForm(FlaskForm):
+class ProductionFileForm(JournalForm):
     kind = RadioField(
         _l("Kind of file"),
         choices=[SelectChoice(kind, KIND_LABELS[kind]) for kind in UPLOAD_KINDS],

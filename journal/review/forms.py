@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     HiddenField,
@@ -29,6 +29,7 @@ from wtforms.validators import (
 )
 
 from ..accounts.services import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from ..forms import JournalForm
 from .labels import RATING_LABELS, RECOMMENDATION_LABELS
 from .models import DecisionKind, Rating, Recommendation
 
@@ -69,7 +70,7 @@ class _MaxChars:
             raise ValidationError(str(self.message) % {"max": maximum})
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(JournalForm):
     """A step on a submission: carries the version the editor saw (a newer one means
     someone changed it in the meantime)."""
 
@@ -90,16 +91,19 @@ class ReassignForm(VersionedForm):
 
 class SendToReviewForm(VersionedForm):
     override_reason = _reason_field(_l("Reason to send despite the names found"))
+    hints_acknowledged = BooleanField(
+        _l("I have checked these places: they do not identify an author")
+    )
 
 
-class CopyUploadForm(FlaskForm):
+class CopyUploadForm(JournalForm):
     file = FileField(
         _l("Corrected anonymised copy"),
         validators=[FileRequired(message=_l("Choose a file to upload."))],
     )
 
 
-class InviteForm(FlaskForm):
+class InviteForm(JournalForm):
     email = EmailField(
         _l("E-mail address"),
         filters=[_strip],
@@ -136,25 +140,25 @@ class InviteForm(FlaskForm):
     step = StringField()
 
 
-class DueDateForm(FlaskForm):
+class DueDateForm(JournalForm):
     due_date = DateField(
         _l("New due date"),
         validators=[DataRequired(message=_l("Give the due date (YYYY-MM-DD)."))],
     )
 
 
-class ReinviteForm(FlaskForm):
+class ReinviteForm(JournalForm):
     due_date = DateField(
         _l("Review due on"),
         validators=[DataRequired(message=_l("Give the due date (YYYY-MM-DD)."))],
     )
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(JournalForm):
     reason = _reason_field(_l("Reason (optional, sent to the reviewer)"))
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(JournalForm):
     """Accepting an invitation; a person without an account also chooses a password."""
 
     full_name = StringField(
@@ -200,12 +204,12 @@ class AcceptForm(FlaskForm):
         return valid
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(JournalForm):
     # No length check here: the service checks who declines first, then the reason.
     reason = TextAreaField(_l("Reason (optional)"), filters=[_strip])
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(JournalForm):
     recommendation = RadioField(
         _l("Recommendation"),
         choices=[SelectChoice(r.value, RECOMMENDATION_LABELS[r]) for r in Recommendation],
@@ -314,5 +318,5 @@ class DecisionForm(VersionedForm):
         return valid
 
 
-class RevisionFileForm(FlaskForm):
+class RevisionFileForm(JournalForm):
     file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file to upload."))])

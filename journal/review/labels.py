@@ -41,6 +41,7 @@ EVENT_LABELS = {
     "assign_editor": _l("Handling editor assigned"),
     "upload_anonymised_copy": _l("Corrected anonymised copy uploaded"),
     "override_leak_check": _l("Sent despite the anonymity check"),
+    "acknowledge_leak_hints": _l("Hints of the anonymity check acknowledged"),
     "send_to_review": _l("Sent to review"),
     "invite_reviewer": _l("Reviewer invited"),
     "accept_invitation": _l("Reviewer accepted"),

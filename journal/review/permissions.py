@@ -8,6 +8,7 @@
   reviews, the decision drafts): an editor who is an author is treated as an author.
 - Reviewers see their own assignments only, and only the anonymised files.
 - Administrators manage accounts and the registry: they have no editorial access.
+- Nobody but its owner sees an unsubmitted draft, the editor-in-chief included.
 
 Editorial routes answer 403 to people without any editorial role and 404 to editors who
 cannot see that submission (other provinces' submissions are not enumerable).
@@ -90,8 +91,11 @@ def handles_submission(user, submission) -> bool:
 
 
 def can_view_editorial(user, submission) -> bool:
-    """The editorial page, its files, reviews and timeline."""
-    if not _signed_in(user) or is_author_of(user, submission):
+    """The editorial page, its files, reviews and timeline, once the submission has been
+    sent: nobody but its owner sees a draft."""
+    from ..submissions.permissions import is_unsent
+
+    if not _signed_in(user) or is_author_of(user, submission) or is_unsent(submission):
         return False
     return (
         is_editor_in_chief(user)

@@ -33,7 +33,7 @@ from ..extensions import db
 from ..filetypes import MANUSCRIPT_TYPES, sniff_manuscript, sniff_supplementary
 from ..mail import deliver_after_commit, external_url, queue_mail, render_message
 from ..models_base import utcnow
-from ..provinces import BoardMembership
+from ..provinces import BoardMembership, BoardRole
 from ..settings import review_questions
 from ..storage import file_store
 from ..submissions.models import Submission, SubmissionAuthor, SubmissionFile
@@ -134,7 +134,7 @@ def anonymous_title(submission: Submission) -> str:
 
 @dataclass(frozen=True)
 class Conflict:
-    kind: str  # "author", "institution", "coauthor", "province_editor"
+    kind: str  # "author", "institution", "coauthor", "province_editor", "province_board"
     message: object
 
 
@@ -207,6 +207,16 @@ def conflicts_for(submission: Submission, *, user: User | None, email: str) -> l
             Conflict(
                 "province_editor",
                 _l("Editor of this submission's province: sees the authors' names."),
+            )
+        )
+    elif user is not None and submission.province_id in user.province_ids(BoardRole.BOARD_MEMBER):
+        found.append(
+            Conflict(
+                "province_board",
+                _l(
+                    "Board member of this submission's province: works with its editors and "
+                    "may learn who the authors are."
+                ),
             )
         )
     return found
@@ -673,7 +683,7 @@ def accept_invitation(
         return account, False  # the link clicked again
     created = False
     if account is None:
-        check_password_strength(password or "")
+        check_password_strength(password or "", email=assignment.invitee_email, full_name=full_name)
         name = _limited(full_name, NAME_MAX, _l("The name is too long."), InvitationError)
         if not name:
             raise InvitationError(_l("Enter your full name."))

@@ -38,12 +38,14 @@ from ..submissions.services import (
     zip_limits,
 )
 from .anonymise import (
+    AnonymisationError,
     Finding,
     Place,
     PlaceList,
     document_text,
     find_leaks,
     make_needles,
+    make_warning_needles,
     scrub,
 )
 from .labels import decision_label
@@ -80,6 +82,22 @@ class LeakFound(WorkflowError):
                 "%(places)s. Upload a corrected copy, or send it anyway with a reason.",
                 count=len(findings),
                 places=PlaceList(findings),
+            )
+        )
+
+
+class HintsFound(WorkflowError):
+    """The copies hint at an author (an affiliation, initials, a user name): the editor
+    looks at them and acknowledges them before sending."""
+
+    def __init__(self, warnings: list[Finding]):
+        self.warnings = warnings
+        super().__init__(
+            _l(
+                "The copy for the reviewers may hint at an author in %(count)d place(s): "
+                "%(places)s. Check them, then confirm that they do not identify anyone.",
+                count=len(warnings),
+                places=PlaceList(warnings),
             )
         )
 
@@ -167,6 +185,18 @@ def author_identities(submission: Submission) -> list[tuple[str, str, str | None
     return people
 
 
+def author_hints(submission: Submission) -> list[tuple[str, str, str]]:
+    """(name, e-mail, affiliation) of every author, as listed and as registered: what the
+    warnings of the leak check look for."""
+    from ..accounts.models import User
+
+    people = [(a.full_name, a.email, a.affiliation) for a in submission.authors]
+    ids = {submission.owner_id} | {a.user_id for a in submission.authors if a.user_id}
+    users = db.session.execute(db.select(User).where(User.id.in_(ids)).order_by(User.id))
+    people += [(u.full_name, u.email, u.affiliation) for u in users.scalars()]
+    return people
+
+
 def metadata_places(submission: Submission) -> list[Place]:
     """The title, abstract and keywords reviewers read in the invitation."""
     labels = {
@@ -194,6 +224,17 @@ class PreparedCopy:
 class AnonymityReport:
     copies: list[PreparedCopy] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # Hints (affiliations, initials, user names): sent only once the editor acknowledges.
+    warnings: list[Finding] = field(default_factory=list)
+    # Copies that cannot be made (an embedded object, a damaged picture): the editor
+    # uploads a corrected copy.
+    refused: list[tuple[str, AnonymisationError]] = field(default_factory=list)
+
+    @property
+    def slots(self) -> list[str]:
+        """The slots with a file this round, made into a copy or refused."""
+        present = {c.slot for c in self.copies} | {slot for slot, _ in self.refused}
+        return [slot for slot in SLOTS if slot in present]
 
 
 def prepare_copies(submission: Submission) -> AnonymityReport:
@@ -221,11 +262,16 @@ def prepare_copies(submission: Submission) -> AnonymityReport:
                 raise WorkflowError(_l("There is no manuscript to send to the reviewers."))
             continue
         name = copy_name(submission, slot, number, source.media_type)
-        data = scrub(_read(source), source.media_type, limits)
+        try:
+            data = scrub(_read(source), source.media_type, limits)
+        except AnonymisationError as error:
+            report.refused.append((slot, error))
+            continue
         report.copies.append(PreparedCopy(slot, name, source.media_type, data, fix))
         places.append(Place(_l("File name"), name))
         places.extend(document_text(data, source.media_type, limits, name))
     report.findings = find_leaks(places, make_needles(author_identities(submission)))
+    report.warnings = find_leaks(places, make_warning_needles(author_hints(submission)))
     return report
 
 
@@ -248,18 +294,29 @@ def _store_copy(submission: Submission, copy: PreparedCopy, actor) -> Submission
 
 @one_transaction
 def send_to_review(
-    submission: Submission, actor, *, override_reason: str = "", expected_version=None
+    submission: Submission,
+    actor,
+    *,
+    override_reason: str = "",
+    hints_acknowledged: bool = False,
+    expected_version=None,
 ) -> ReviewRound:
     """Make the anonymised copies of the round, check them for the authors' names and move
     the submission to review. Names found block it (LeakFound, with the places) unless
-    ``override_reason`` says why it may go anyway."""
+    ``override_reason`` says why it may go anyway; hints (affiliations, initials, user
+    names) block it (HintsFound) until the editor acknowledges them; a copy that cannot be
+    made (AnonymisationError) blocks it until a corrected copy is uploaded."""
     require_handling(actor, submission)
     _check_version(submission, expected_version)
     workflow.check_transition(submission, "send_to_review", actor)
     report = prepare_copies(submission)
+    if report.refused:
+        raise report.refused[0][1]
     reason = _reason(override_reason, _l("The reason is too long (at most 2000 characters)."))
     if report.findings and not reason:
         raise LeakFound(report.findings)
+    if report.warnings and not hints_acknowledged:
+        raise HintsFound(report.warnings)
     review_round = _current_round(submission)
     for copy in report.copies:
         record = _store_copy(submission, copy, actor)
@@ -272,6 +329,13 @@ def send_to_review(
         places = str(PlaceList(report.findings))
         record_event(
             "override_leak_check", submission=submission, actor=actor, note=f"{reason} [{places}]"
+        )
+    if report.warnings:
+        record_event(
+            "acknowledge_leak_hints",
+            submission=submission,
+            actor=actor,
+            note=str(PlaceList(report.warnings)),
         )
     review_round.sent_at = utcnow()
     review_round.sent_by_id = actor.id

@@ -276,9 +276,10 @@ def send(submission_id: int):
             s,
             current_user,
             override_reason=form.override_reason.data or "",
+            hints_acknowledged=form.hints_acknowledged.data,
             expected_version=form.version.data,
         )
-    except services.LeakFound as error:
+    except (services.LeakFound, services.HintsFound, InvalidUpload) as error:
         return _send_page(s, form, status=error.status, error=error.message)
     flash(_("The submission is in review. Invite the reviewers now."), "success")
     return redirect(url_for(".reviewers_page", submission_id=s.id))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -18,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, ValidationError
 
 from ..accounts.orcid import normalize_orcid
+from ..forms import JournalForm
 from ..provinces import all_provinces
 from . import services
 
@@ -48,7 +48,7 @@ def _locale() -> str:
 LANGUAGE_CHOICES = [SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")]
 
 
-class StartForm(FlaskForm):
+class StartForm(JournalForm):
     section_id = SelectField(_l("Section"), coerce=_int_or_zero, validate_choice=False)
     language = RadioField(
         _l("Language of the manuscript"),
@@ -81,7 +81,7 @@ def _metadata_field(label, lang, maximum, message, textarea=False):
     )
 
 
-class MetadataForm(FlaskForm):
+class MetadataForm(JournalForm):
     """Title, abstract and keywords in Vietnamese and English, side by side."""
 
     title_vi = _metadata_field(
@@ -163,7 +163,7 @@ def _valid_orcid(form, field):
         ) from None
 
 
-class AuthorForm(FlaskForm):
+class AuthorForm(JournalForm):
     full_name = StringField(
         _l("Full name"),
         filters=[_strip],
@@ -202,7 +202,7 @@ class AuthorForm(FlaskForm):
         }
 
 
-class FundingForm(FlaskForm):
+class FundingForm(JournalForm):
     funded_task_id = SelectField(_l("Funded S&T task"), coerce=_int_or_zero, validate_choice=False)
     province_id = SelectField(_l("Province"), coerce=_int_or_zero, validate_choice=False)
 
@@ -234,11 +234,11 @@ class FundingForm(FlaskForm):
         return valid
 
 
-class FileForm(FlaskForm):
+class FileForm(JournalForm):
     file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file to upload."))])
 
 
-class LetterForm(FlaskForm):
+class LetterForm(JournalForm):
     cover_letter = TextAreaField(
         _l("Cover letter to the editors"),
         filters=[_strip],
@@ -284,7 +284,7 @@ class LetterForm(FlaskForm):
         }
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(JournalForm):
     """The version of the draft the author reviewed (a newer one means it changed since)."""
 
     version = HiddenField(filters=[_int_or_none])

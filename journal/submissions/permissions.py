@@ -25,8 +25,14 @@ def _is_owner(user, submission) -> bool:
     )
 
 
+def is_unsent(submission) -> bool:
+    """A draft, or a draft withdrawn before it was ever submitted: only its owner sees it."""
+    return Stage(submission.stage) == Stage.DRAFT or submission.submitted_at is None
+
+
 def can_view(user, submission) -> bool:
-    """The owner, and the editors who may see its editorial side (journal/review)."""
+    """The owner, and the editors who may see its editorial side (journal/review) once it
+    has been submitted."""
     if _is_owner(user, submission):
         return True
     from ..review.permissions import can_view_editorial

@@ -283,3 +283,60 @@ def test_nav_shows_login_and_register_to_visitors_and_logout_to_users(client, lo
     assert 'href="/account/login"' in page and 'href="/account/register"' in page
     page = login(author).get("/").text
     assert 'action="/account/logout"' in page and 'href="/account/profile"' in page
+
+
+def _copied_cookies(app, client) -> dict[str, str]:
+    """The session and remember-me cookies of ``client``, each checked to open the
+    profile on its own in another browser."""
+    cookies = {name: client.get_cookie(name).value for name in ("session", "remember_token")}
+    for name, value in cookies.items():
+        assert _with_cookie(app, name, value).status_code == 200, name
+    return cookies
+
+
+def _with_cookie(app, name, value):
+    other = app.test_client()
+    other.set_cookie(name, value)
+    return other.get("/account/profile")
+
+
+def test_copied_session_and_remember_cookies_stop_working_at_logout(app, author):
+    client = app.test_client()
+    client.post("/account/login", data={**GOOD, "remember": "y"})
+    copied = _copied_cookies(app, client)
+    assert client.post("/account/logout").status_code == 302
+    for name, value in copied.items():
+        assert _with_cookie(app, name, value).status_code == 302, name
+    # Logging in again works, with a new login id.
+    client.post("/account/login", data=GOOD)
+    assert client.get("/account/profile").status_code == 200
+
+
+def test_log_out_everywhere_ends_the_other_computers_sessions(app, author):
+    laptop, phone = app.test_client(), app.test_client()
+    laptop.post("/account/login", data={**GOOD, "remember": "y"})
+    phone.post("/account/login", data={**GOOD, "remember": "y"})
+    copied = _copied_cookies(app, phone)
+    page = laptop.get("/account/profile?lang=en")
+    assert 'action="/account/logout-everywhere"' in page.text
+    assert "Log out everywhere" in page.text
+    response = laptop.post("/account/logout-everywhere?lang=en")
+    assert response.status_code == 302 and response.headers["Location"] == "/account/login"
+    assert laptop.get("/account/profile").status_code == 302
+    assert phone.get("/account/profile").status_code == 302
+    for name, value in copied.items():
+        assert _with_cookie(app, name, value).status_code == 302, name
+    assert app.test_client().post("/account/logout-everywhere").status_code == 302  # to login
+
+
+@pytest.mark.parametrize("days, expected", [(None, 30), (7, 7), (365, 30)])
+def test_remember_me_lasts_at_most_30_days(make_app, author, days, expected):
+    from datetime import UTC, datetime, timedelta
+    from email.utils import parsedate_to_datetime
+
+    other = make_app(**({} if days is None else {"REMEMBER_DAYS": days}))
+    response = other.test_client().post("/account/login", data={**GOOD, "remember": "y"})
+    cookie = _cookie(response, "remember_token")
+    expires = parsedate_to_datetime(re.search(r"Expires=([^;]+)", cookie).group(1))
+    left = expires - datetime.now(UTC)
+    assert timedelta(days=expected) - timedelta(minutes=5) < left <= timedelta(days=expected)

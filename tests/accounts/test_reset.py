@@ -10,6 +10,7 @@ from journal.accounts.passwords import verify_password
 from journal.accounts.services import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from journal.accounts.tokens import TokenUsed
 from journal.extensions import db
+from journal.jobs import REGISTRY
 
 from .helpers import BASE, issued_seconds_ago, link_in, outbox, path_of, translated, validity
 
@@ -207,3 +208,41 @@ def test_reset_mail_over_smtp_carries_a_working_link(mail_app, smtp_server, auth
     path = path_of(link_in(body, "/account/reset/"))
     assert client.post(path, data={"password": NEW, "confirm": NEW}).status_code == 302
     assert verify_password(author.password_hash, NEW)
+
+
+@pytest.mark.parametrize(
+    "path, job_name",
+    [
+        ("/account/forgot-password", "accounts.reset_mail"),
+        ("/account/confirm/resend", "accounts.confirmation_mail"),
+    ],
+)
+def test_the_request_does_the_same_work_for_every_address(
+    app, client, author, monkeypatch, path, job_name
+):
+    """No lookup, no token, no message in the request: it queues one job with the
+    address, for a known address as for an unknown one, so its timing says nothing."""
+    from journal.accounts import services as account_services
+
+    author.email_confirmed_at = None
+    db.session.commit()
+    queued = []
+    monkeypatch.setattr(account_services, "enqueue", lambda *args: queued.append(args))
+    lookups = []
+    real_lookup = account_services.user_by_email
+    monkeypatch.setattr(
+        account_services, "user_by_email", lambda e: lookups.append(e) or real_lookup(e)
+    )
+    pages = [
+        client.post(path, data={"email": address})
+        for address in (" Author@Example.org", "nobody@example.org")
+    ]
+    assert pages[0].status_code == pages[1].status_code == 200
+    assert _without_csrf(pages[0].data) == _without_csrf(pages[1].data)
+    assert queued == [(job_name, "author@example.org"), (job_name, "nobody@example.org")]
+    assert lookups == [] and outbox() == []
+    # The job does the work: a message for the account, nothing for the unknown address.
+    for name, address in queued:
+        REGISTRY[name](address)
+    [message] = outbox()
+    assert message.recipient == "author@example.org"

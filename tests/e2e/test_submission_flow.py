@@ -1,5 +1,5 @@
-"""A researcher registers, confirms the e-mail, fills the wizard in Vietnamese and submits,
-in a real headless Chromium against a live server."""
+"""A researcher registers, confirms the e-mail, logs in, fills the wizard in Vietnamese and
+submits, in a real headless Chromium against a live server."""
 
 import re
 
@@ -39,7 +39,15 @@ def test_register_fill_the_wizard_in_vietnamese_and_submit(
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
 
+    assert "/account/register" in page.url  # the same answer for every address:
+    assert page.locator("h1").inner_text() == "Vui lòng kiểm tra e-mail"  # nobody logged in
+
     page.goto(_confirmation_link(smtp_server, base))
+    page.wait_for_load_state()
+    page.wait_for_url(re.compile(r"/account/login$"))
+    page.fill("#email", "tac.gia@example.org")
+    page.fill("#password", "mật-khẩu-đủ-dài-2026")
+    page.click("main form button[type=submit]")
     page.wait_for_load_state()
 
     page.goto(base + "/submissions/new")

@@ -2,7 +2,7 @@
 
 Each runs ``http.server`` in a thread on a free port, checks every delivery the way
 exchange_bridge/README.md tells the external systems to (HMAC-SHA256 over
-"<timestamp>.<body>", timestamp within five minutes, an idempotency key seen once), keeps
+"<timestamp>.<body>", timestamp within five minutes, the signed body's ``id`` seen once), keeps
 what it accepted, and can misbehave on demand.
 """
 
@@ -115,7 +115,7 @@ def _handler(receiver: Receiver):
                 with receiver.lock:
                     receiver.refused.append((401, reason))
                 return self._answer(401, {"error": reason})
-            key = headers["Idempotency-Key"]
+            key = json.loads(body)["id"]  # signed, unlike the Idempotency-Key header
             with receiver.lock:
                 if key in receiver.seen_keys:
                     receiver.refused.append((409, "replayed"))

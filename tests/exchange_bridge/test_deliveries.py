@@ -308,3 +308,43 @@ def test_the_listen_command_receiver_checks_and_acknowledges(app, users, article
     assert printed[0].startswith("refused (bad signature")
     assert printed[1].startswith(f"technology_offer upsert {offer.id} (key ")
     assert _deliveries()[0].status == "sent"
+
+
+def test_the_listen_command_receiver_deduplicates_on_the_signed_body_id():
+    """A captured delivery sent again with a new (unsigned) Idempotency-Key header is still
+    the same delivery: 409, and it is not printed as received twice."""
+    import http.client
+    import threading
+    import time
+
+    from exchange_bridge.listen import make_server
+
+    printed = []
+    server = make_server("demo-secret", port=0, echo=printed.append)
+    threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
+    body = json.dumps(
+        {"id": "3f2c-key", "type": "expert", "action": "upsert", "subject_id": 7}
+    ).encode()
+    header = signature_header("demo-secret", int(time.time()), body)
+    statuses = []
+    try:
+        host, port = server.server_address[:2]
+        for key in ("3f2c-key", "another-key"):
+            connection = http.client.HTTPConnection(host, port, timeout=5)
+            try:
+                connection.request(
+                    "POST",
+                    "/",
+                    body=body,
+                    headers={"X-Bridge-Signature": header, "Idempotency-Key": key},
+                )
+                response = connection.getresponse()
+                statuses.append((response.status, json.loads(response.read())))
+            finally:
+                connection.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert statuses[0] == (200, {"received": "3f2c-key"})
+    assert statuses[1][0] == 409 and statuses[1][1]["received"] == "3f2c-key"
+    assert [line.split(" (")[0] for line in printed] == ["expert upsert 7", "refused"]

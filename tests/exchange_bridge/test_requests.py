@@ -189,3 +189,21 @@ def test_the_request_form_needs_its_csrf_token(app, app_config):
         finally:
             db.session.remove()
             db.engine.dispose()  # its own engine: close its connections now, not at GC time
+
+
+def test_line_breaks_in_a_title_or_name_are_dropped_and_the_mails_go_out(app, users, client):
+    from journal.mail import deliver_pending
+
+    title = "Máy sấy lúa\r\nBcc: victim@example.org"
+    response = client.post("/requests/new", data=_form(title=title, contact_name="Lê Thị\nThu\x00"))
+    assert response.status_code == 302
+    [found] = _requests()
+    assert (found.title, found.contact_name) == (
+        "Máy sấy lúa Bcc: victim@example.org",
+        "Lê Thị Thu",
+    )
+    deliver_pending()
+    db.session.expire_all()
+    mails = list(db.session.execute(db.select(OutboxMessage)).scalars())
+    assert len(mails) == 2
+    assert all(m.sent_at is not None and "\n" not in m.subject for m in mails)

@@ -79,10 +79,10 @@ def invite(cast, submission, reviewer, **kwargs):
     )
 
 
-def accepted(cast, submission, reviewer):
+def accepted(cast, submission, reviewer, **kwargs):
     from journal.review.reviewers import accept_invitation
 
-    assignment = invite(cast, submission, reviewer)
+    assignment = invite(cast, submission, reviewer, **kwargs)
     accept_invitation(assignment, reviewer)
     return assignment
 

@@ -135,6 +135,8 @@ def test_conflicts_are_flagged_and_need_a_reason(cast):
             ("reviewer", cast.reviewer),
             ("reviewer2", cast.reviewer2),
             ("province_editor", cast.province_editor),
+            ("board_member", cast.board_member),
+            ("other_board", cast.other_board),
             ("unassigned", cast.unassigned_reviewer),
             ("author", cast.author),
         )
@@ -143,6 +145,8 @@ def test_conflicts_are_flagged_and_need_a_reason(cast):
         "reviewer": ["institution"],
         "reviewer2": ["coauthor"],
         "province_editor": ["province_editor"],
+        "board_member": ["province_board"],
+        "other_board": [],
         "unassigned": [],
         "author": ["author"],
     }
@@ -307,3 +311,13 @@ def test_a_preview_checks_what_the_invitation_would(cast, login):
     )
     assert refused.status_code == 409
     assert "An author of the submission cannot review it." in text_of(refused)
+
+
+def test_a_board_member_of_the_province_needs_a_reason_to_be_invited(cast):
+    submission = in_review(cast)
+    with pytest.raises(reviewers.ConflictOfInterest) as error:
+        invite(cast, submission, cast.board_member)
+    # The conflicts are written into the message in the invitation's language (vi).
+    assert "Thành viên ban biên tập của tỉnh nhận bài" in str(error.value.message)
+    assignment = invite(cast, submission, cast.board_member, conflict_reason="Chuyên gia duy nhất.")
+    assert "Chuyên gia duy nhất." in assignment.conflict_note

@@ -15,9 +15,12 @@ import pytest
 
 from journal.events import Event
 from journal.extensions import db
+from journal.filetypes import DOCX
 from journal.review.models import Decision, ReviewAssignment
 from journal.review.tokens import invitation_token
+from journal.storage import file_store
 from journal.submissions.models import Submission, SubmissionFile
+from tests.factories import make_submission
 
 from .documents import plain_docx
 from .steps import ANSWERS, accepted, completed, decided, in_review, submitted
@@ -28,6 +31,7 @@ ROLES = (
     "other_author",
     "reviewer",
     "unassigned_reviewer",
+    "board_reviewer",
     "other_board",
     "province_editor",
     "editor_in_chief",
@@ -37,213 +41,240 @@ ROLES = (
 LONG = "x" * 2001
 
 # (endpoint, method, builds the URL and form from the scene, expected per role)
-#                                                    anon au  oa  rev un  ob  pe  eic adm
+#                                                    anon au  oa  rev un  br  ob  pe  eic adm
 ROWS = [
     (
         "review.queue_home",
         "GET",
         lambda s: ("/editorial/", {}),
-        "L    403 403 403 403 302 302 302 403",
+        "L    403 403 403 403 403 302 302 302 403",
     ),
     (
         "review.queue_all",
         "GET",
         lambda s: ("/editorial/all", {}),
-        "L    403 403 403 403 403 403 200 403",
+        "L    403 403 403 403 403 403 403 200 403",
     ),
     (
         "review.queue_province",
         "GET",
         lambda s: ("/editorial/provinces/CT", {}),
-        "L    403 403 403 403 403 200 200 403",
+        "L    403 403 403 403 403 403 200 200 403",
     ),
     (
         "review.queue_editor",
         "GET",
         lambda s: (f"/editorial/editors/{s.editor_id}", {}),
-        "L    403 403 403 403 403 200 200 403",
+        "L    403 403 403 403 403 403 200 200 403",
     ),
     (
         "review.submission",
         "GET",
         lambda s: (f"/editorial/submissions/{s.S}", {}),
-        "L    403 403 403 403 404 200 200 403",
+        "L    403 403 403 403 403 404 200 200 403",
     ),
     (
         "review.reassign",
         "POST",
         lambda s: (f"/editorial/submissions/{s.S}/editor", {}),
-        "L    403 403 403 403 404 403 400 403",
+        "L    403 403 403 403 403 404 403 400 403",
     ),
     (
         "review.send",
         "GET",
         lambda s: (f"/editorial/submissions/{s.N}/send", {}),
-        "L    403 403 403 403 404 200 200 403",
+        "L    403 403 403 403 403 404 200 200 403",
     ),
     (
         "review.send",
         "POST",
         lambda s: (f"/editorial/submissions/{s.N}/send", {"version": 0}),
-        "L    403 403 403 403 404 409 409 403",
+        "L    403 403 403 403 403 404 409 409 403",
     ),
     (
         "review.upload_copy",
         "POST",
         lambda s: (f"/editorial/submissions/{s.N}/copies/manuscript", {}),
-        "L    403 403 403 403 404 400 400 403",
+        "L    403 403 403 403 403 404 400 400 403",
     ),
     (
         "review.reviewers_page",
         "GET",
         lambda s: (f"/editorial/submissions/{s.S}/reviewers", {}),
-        "L    403 403 403 403 404 200 200 403",
+        "L    403 403 403 403 403 404 200 200 403",
     ),
     (
         "review.reviewers_page",
         "POST",
         lambda s: (f"/editorial/submissions/{s.S}/reviewers", {}),
-        "L    403 403 403 403 404 400 400 403",
+        "L    403 403 403 403 403 404 400 400 403",
     ),
     (
         "review.reinvite",
         "POST",
         lambda s: (f"/editorial/submissions/{s.S}/reviewers/again", {}),
-        "L    403 403 403 403 404 400 400 403",
+        "L    403 403 403 403 403 404 400 400 403",
     ),
     (
         "review.assignment",
         "GET",
         lambda s: (f"/editorial/assignments/{s.A}", {}),
-        "L    403 403 403 403 404 200 200 403",
+        "L    403 403 403 403 403 404 200 200 403",
     ),
     (
         "review.revoke",
         "POST",
         lambda s: (f"/editorial/assignments/{s.A}/revoke", {"reason": LONG}),
-        "L    403 403 403 403 404 400 400 403",
+        "L    403 403 403 403 403 404 400 400 403",
     ),
     (
         "review.change_due",
         "POST",
         lambda s: (f"/editorial/assignments/{s.A}/due", {}),
-        "L    403 403 403 403 404 400 400 403",
+        "L    403 403 403 403 403 404 400 400 403",
     ),
     (
         "review.decide",
         "GET",
         lambda s: (f"/editorial/submissions/{s.S}/decision", {}),
-        "L    403 403 403 403 404 200 200 403",
+        "L    403 403 403 403 403 404 200 200 403",
     ),
     (
         "review.decide",
         "POST",
         lambda s: (f"/editorial/submissions/{s.S}/decision", {}),
-        "L    403 403 403 403 404 400 400 403",
+        "L    403 403 403 403 403 404 400 400 403",
     ),
     (
         "review.my_reviews",
         "GET",
         lambda s: ("/reviews/", {}),
-        "L    200 200 200 200 200 200 200 200",
+        "L    200 200 200 200 200 200 200 200 200",
     ),
     (
         "review.invitation",
         "GET",
         lambda s: (f"/reviews/invitations/{s.token}", {}),
-        "200  403 403 302 403 403 403 403 403",
+        "200  403 403 302 403 403 403 403 403 403",
     ),
     (
         "review.accept",
         "POST",
         lambda s: (f"/reviews/invitations/{s.token}/accept", {}),
-        "L    403 403 302 403 403 403 403 403",
+        "L    403 403 302 403 403 403 403 403 403",
     ),
     (
         "review.decline",
         "POST",
         lambda s: (f"/reviews/invitations/{s.token}/decline", {"reason": LONG}),
-        "400  403 403 400 403 403 403 403 403",
+        "400  403 403 400 403 403 403 403 403 403",
     ),
     (
         "review.review",
         "GET",
         lambda s: (f"/reviews/{s.A}", {}),
-        "L    404 404 200 404 404 404 404 404",
+        "L    404 404 200 404 404 404 404 404 404",
     ),
     (
         "review.review",
         "POST",
         lambda s: (f"/reviews/{s.A}", {}),
-        "L    404 404 400 404 404 404 404 404",
+        "L    404 404 400 404 404 404 404 404 404",
     ),
     (
         "review.save_draft",
         "POST",
         lambda s: (f"/reviews/{s.A}/draft", {"recommendation": "bogus"}),
-        "L    404 404 400 404 404 404 404 404",
+        "L    404 404 400 404 404 404 404 404 404",
     ),
     (
         "review.review_file",
         "GET",
         lambda s: (f"/reviews/{s.A}/files/{s.copy}", {}),
-        "L    404 404 200 404 404 404 404 404",
+        "L    404 404 200 404 404 404 404 404 404",
     ),
     (
         "review.revisions",
         "GET",
         lambda s: (f"/revisions/{s.D}", {}),
-        "L    200 404 404 404 404 404 404 404",
+        "L    200 404 404 404 404 404 404 404 404",
     ),
     (
         "review.upload_revision",
         "POST",
         lambda s: (f"/revisions/{s.D}/files/revision", {}),
-        "L    400 404 404 404 404 404 404 404",
+        "L    400 404 404 404 404 404 404 404 404",
     ),
     (
         "review.resubmit",
         "POST",
         lambda s: (f"/revisions/{s.D}/resubmit", {}),
-        "L    400 404 404 404 404 404 404 404",
+        "L    400 404 404 404 404 404 404 404 404",
     ),
     (
         "review.review_attachment",
         "GET",
         lambda s: (f"/revisions/{s.D}/reviews/{s.attached}/attachment", {}),
-        "L    200 404 404 404 404 404 404 404",
+        "L    200 404 404 404 404 404 404 404 404",
     ),
     # The submission pages, now shared with the editors who may see the submission.
     (
         "submissions.detail",
         "GET",
         lambda s: (f"/submissions/{s.S}", {}),
-        "L    200 404 404 404 404 200 200 404",
+        "L    200 404 404 404 404 404 200 200 404",
     ),
     (
         "submissions.download_file",
         "GET",
         lambda s: (f"/submissions/{s.S}/files/{s.original}/download", {}),
-        "L    200 404 404 404 404 200 200 404",
+        "L    200 404 404 404 404 404 200 200 404",
     ),
     (
         "submissions.download_file",
         "GET",
         lambda s: (f"/submissions/{s.D}/files/{s.attachment_file}/download", {}),
-        "L    404 404 404 404 404 200 200 404",
+        "L    404 404 404 404 404 404 200 200 404",
+    ),
+    # A draft (R, the author's, of the province editor's province): its owner's only.
+    (
+        "submissions.detail",
+        "GET",
+        lambda s: (f"/submissions/{s.R}", {}),
+        "L    200 404 404 404 404 404 404 404 404",
+    ),
+    (
+        "submissions.download_file",
+        "GET",
+        lambda s: (f"/submissions/{s.R}/files/{s.draft_file}/download", {}),
+        "L    200 404 404 404 404 404 404 404 404",
+    ),
+    (
+        "review.submission",
+        "GET",
+        lambda s: (f"/editorial/submissions/{s.R}", {}),
+        "L    403 403 403 403 403 404 404 404 403",
+    ),
+    (
+        "review.send",
+        "GET",
+        lambda s: (f"/editorial/submissions/{s.R}/send", {}),
+        "L    403 403 403 403 403 404 404 404 403",
     ),
     (
         "submissions.withdraw",
         "POST",
         lambda s: (f"/submissions/{s.S}/withdraw", {"confirmed": "1"}),
-        "L    302 404 404 404 404 403 403 404",
+        "L    302 404 404 404 404 404 403 403 404",
     ),
 ]
 
 
 class Scene:
-    """S: in review, the reviewer writing (assignment A); N: just submitted; D: revisions
-    requested, with a reviewer's attachment released to the author."""
+    """S: in review, the reviewer writing (assignment A) and a board member of its province
+    reviewing too (invited with a reason: the board reviewer); N: just submitted; D:
+    revisions requested, with a reviewer's attachment released to the author; R: the
+    author's draft, with its manuscript."""
 
 
 @pytest.fixture
@@ -267,6 +298,21 @@ def scene(cast):
         attachment_name="ghi-chu.docx",
     )
     completed(cast, sub_d, cast.unassigned_reviewer)
+    cast.board_reviewer = cast.board_member
+    s.B = accepted(cast, sub_s, cast.board_member, conflict_reason="Chuyên gia duy nhất.").id
+    draft = make_submission(cast.author, title_vi="Bản nháp")
+    blob = file_store().put_bytes(plain_docx("Bản nháp chưa gửi."))
+    draft.files.append(
+        SubmissionFile(
+            kind="manuscript",
+            original_name="nhap.docx",
+            media_type=DOCX,
+            size=blob.size,
+            sha256=blob.sha256,
+        )
+    )
+    db.session.commit()
+    s.R, s.draft_file = draft.id, draft.files[0].id
     decided(cast, sub_d, "minor_revisions")
     s.S, s.N, s.D = sub_s.id, sub_n.id, sub_d.id
     s.A, s.token = assignment.id, invitation_token(assignment)
@@ -329,15 +375,18 @@ def test_roles_by_routes(app, cast, scene):
             if got != want:
                 failures.append(f"{endpoint} {method} as {role}: expected {want}, got {got}")
     assert failures == [], "\n".join(failures)
-    assert cells == len(ROWS) * len(ROLES) == 297
-    # The withdraw row moved the author's own submission (and ended its open review):
+    assert cells == len(ROWS) * len(ROLES) == 37 * 10
+    # The withdraw row moved the author's own submission (and ended its open reviews):
     # everything else stayed.
     after = state()
     withdrawn = next(row for row in after[0] if row[0] == scene.S)
     assert withdrawn[1] == "withdrawn"
     assert [r for r in after[0] if r[0] != scene.S] == [r for r in before[0] if r[0] != scene.S]
-    assert [a[1] for a in after[1] if a[0] == scene.A] == ["cancelled"]
-    assert [a for a in after[1] if a[0] != scene.A] == [a for a in before[1] if a[0] != scene.A]
+    open_on_s = (scene.A, scene.B)
+    assert [a[1] for a in after[1] if a[0] in open_on_s] == ["cancelled", "cancelled"]
+    assert [a for a in after[1] if a[0] not in open_on_s] == [
+        a for a in before[1] if a[0] not in open_on_s
+    ]
     assert after[2:] == (before[2] + 1, before[3], before[4])
 
 

@@ -4,6 +4,7 @@ a scrubbed attachment, and hostile posts."""
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 
@@ -13,7 +14,7 @@ from journal.storage import file_store
 from journal.submissions.models import SubmissionFile
 from tests.submissions.wizard import text_of
 
-from .documents import docx_parts_text, identity_docx
+from .documents import docx_parts_text, docx_with_parts, identity_docx, minimal_xlsx, ole_object
 from .steps import (
     ANSWERS,
     REVIEWER_ORCID,
@@ -235,3 +236,37 @@ def test_reviews_that_are_not_open_cannot_be_written(cast, login):
     assert closed.status_code == 409
     assert "This review is no longer needed." in text_of(closed)
     assert snapshot(invited.id)[0] == "cancelled"
+
+
+def test_the_attachments_pictures_thumbnail_and_embedded_files_lose_the_reviewer(cast, writing):
+    """A word processor's attachment whose pictures (EXIF, XMP, PNG text), thumbnail and
+    embedded spreadsheet name the reviewer: stored scrubbed, nothing of them left."""
+    from journal.filetypes import DOCX
+    from journal.review.anonymise import document_text, find_leaks, make_needles
+    from journal.submissions.services import zip_limits
+
+    assignment, client = writing
+    reviewer = cast.reviewer
+    xlsx = "word/embeddings/Microsoft_Excel_Worksheet.xlsx"
+    data = docx_with_parts(
+        reviewer.full_name, reviewer.email, {xlsx: minimal_xlsx(reviewer.full_name, reviewer.email)}
+    )
+    needles = make_needles([(reviewer.full_name, reviewer.email, None)])
+    assert len(find_leaks(document_text(data, DOCX, zip_limits(), "a"), needles)) >= 4
+    assert attach(client, assignment, data, "nhan-xet.docx").status_code == 302
+    db.session.expire_all()
+    with file_store().open(assignment.attachment.sha256) as f:
+        stored = f.read()
+    assert find_leaks(document_text(stored, DOCX, zip_limits(), "a"), needles) == []
+    assert "docProps/thumbnail.jpeg" not in zipfile.ZipFile(io.BytesIO(stored)).namelist()
+
+
+def test_an_attachment_with_an_embedded_object_is_refused(cast, writing):
+    assignment, client = writing
+    before = snapshot(assignment.id)
+    data = docx_with_parts("X Y", "x@example.org", {"word/embeddings/oleObject1.bin": ole_object()})
+    client.set_cookie("lang", "en")
+    response = attach(client, assignment, data, "nhan-xet.docx")
+    assert response.status_code == 400
+    assert "embedded object that cannot be anonymised" in text_of(response)
+    assert snapshot(assignment.id) == before

@@ -11,12 +11,20 @@ from flask_babel import force_locale
 from journal.events import events_for
 from journal.extensions import db
 from journal.review.models import ReviewRound
-from journal.review.services import LeakFound, prepare_copies, send_to_review
+from journal.review.services import HintsFound, LeakFound, prepare_copies, send_to_review
 from journal.storage import file_store
 from journal.submissions.models import SubmissionFile
 from tests.submissions.wizard import text_of
 
-from .documents import docx_parts_text, identity_docx, identity_latex, identity_markdown, plain_docx
+from .documents import (
+    docx_parts_text,
+    docx_with_parts,
+    identity_docx,
+    identity_latex,
+    identity_markdown,
+    ole_object,
+    plain_docx,
+)
 from .steps import AUTHOR_ORCID, completed, decided, in_review, revised, submitted
 
 
@@ -193,3 +201,60 @@ def test_round_two_checks_the_response_letter_too(cast):
     assert review_round.number == 2
     assert review_round.letter_copy.original_name == f"response-letter-{submission.id}-r2.docx"
     assert review_round.manuscript_copy.original_name == f"manuscript-{submission.id}-r2.docx"
+
+
+def test_affiliations_initials_and_user_names_are_warnings_the_editor_acknowledges(cast, login):
+    body = (
+        f"Phòng thí nghiệm của {cast.author.affiliation}. Ảnh: N.V.A. "
+        r"Tệp gốc: C:\Users\nguyenvanan\Desktop\data.xlsx"
+    )
+    submission = submitted(cast, manuscript=identity_docx("X Y", "x@example.org", "", body=body))
+    report = prepare_copies(submission)
+    assert report.findings == []
+    assert {(w.kind, w.value) for w in report.warnings} == {
+        ("affiliation", cast.author.affiliation),
+        ("initials", "NVA"),
+        ("username", "nguyenvanan"),
+    }
+    with pytest.raises(HintsFound) as error:
+        send_to_review(submission, cast.province_editor)
+    assert error.value.status == 409
+    db.session.expire_all()
+    assert submission.stage == "submitted"
+    editor = login(cast.province_editor)
+    page = editor.post(
+        f"/editorial/submissions/{submission.id}/send?lang=en", data={"version": submission.version}
+    )
+    assert page.status_code == 409
+    html = text_of(page)
+    assert "may hint at an author" in html and "nguyenvanan" in html
+    assert "they do not identify an author" in html  # the checkbox
+    sent = editor.post(
+        f"/editorial/submissions/{submission.id}/send?lang=en",
+        data={"version": submission.version, "hints_acknowledged": "y"},
+    )
+    assert sent.status_code == 302
+    db.session.expire_all()
+    assert submission.stage == "in_review"
+    [event] = [e for e in events_for(submission) if e.action == "acknowledge_leak_hints"]
+    assert "word/document.xml" in event.note
+
+
+def test_a_manuscript_with_an_embedded_object_cannot_be_sent_until_corrected(cast, login):
+    manuscript = docx_with_parts(
+        "Người Khác", "k@example.org", {"word/embeddings/oleObject1.bin": ole_object()}
+    )
+    submission = submitted(cast, manuscript=manuscript)
+    editor = login(cast.province_editor)
+    page = editor.get(f"/editorial/submissions/{submission.id}/send?lang=en")
+    assert page.status_code == 200
+    assert "embedded object that cannot be anonymised" in text_of(page)
+    assert "Upload and check again" in text_of(page)
+    response = editor.post(
+        f"/editorial/submissions/{submission.id}/send?lang=en", data={"version": submission.version}
+    )
+    assert response.status_code == 400
+    assert "word/embeddings/oleObject1.bin" in text_of(response)
+    db.session.expire_all()
+    assert submission.stage == "submitted"
+    assert files_of(submission, "anonymised_manuscript") == []

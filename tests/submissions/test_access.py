@@ -193,3 +193,49 @@ def test_a_submitted_manuscript_cannot_be_edited(app, author, author_client, lan
         assert response.status_code == 409, (endpoint, method)
         assert expected in text_of(response), (endpoint, method)
     assert snapshot(submission.id) == before
+
+
+EDITORIAL_PAGES = ("", "/send", "/reviewers", "/decision")
+
+
+@pytest.fixture
+def draft(app, users):
+    """A draft of Cần Thơ (its province editor's province) with an uploaded manuscript."""
+    owner = users["other_author"]
+    submission = make_submission(owner)
+    client = app.test_client(user=owner)
+    assert upload(client, submission.id, "bai.md", markdown_bytes()).status_code == 302
+    return submission
+
+
+@pytest.mark.parametrize(
+    "role", ["province_editor", "editor_in_chief", "board_member", "other_board", "admin"]
+)
+def test_a_draft_is_not_found_for_anyone_but_its_owner(app, users, draft, role):
+    """Editors of its province and the editor-in-chief included: every submission route
+    and every editorial page of a draft answers 404 (an editor's 403 for non-editors)."""
+    client = app.test_client(user=users[role])
+    client.set_cookie("lang", "en")
+    before = snapshot(draft.id)
+    with app.test_request_context():
+        targets = [(url_of(e, draft), e, m) for e, m in submission_routes(app)]
+    for url, endpoint, method in targets:
+        response = client.open(url, method=method, data={"version": before[1]})
+        assert response.status_code == 404, (endpoint, method)
+    is_editor = role in ("province_editor", "editor_in_chief", "other_board")
+    for page in EDITORIAL_PAGES:
+        response = client.get(f"/editorial/submissions/{draft.id}{page}")
+        assert response.status_code == (404 if is_editor else 403), page
+    assert draft.title_vi not in text_of(client.get("/editorial/all"))
+    assert snapshot(draft.id) == before
+
+
+def test_a_draft_withdrawn_before_it_was_sent_stays_hidden(app, users, draft):
+    draft.stage = "withdrawn"
+    db.session.commit()
+    for role in ("province_editor", "editor_in_chief"):
+        client = app.test_client(user=users[role])
+        assert client.get(f"/submissions/{draft.id}").status_code == 404, role
+        assert client.get(f"/editorial/submissions/{draft.id}").status_code == 404, role
+    owner = app.test_client(user=users["other_author"])
+    assert owner.get(f"/submissions/{draft.id}").status_code == 200
