@@ -7,6 +7,7 @@ import logging
 import re
 import time
 import uuid
+from datetime import datetime
 
 from flask import Blueprint, Flask, g, has_request_context, render_template, request
 from flask.globals import request_ctx
@@ -17,6 +18,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.local import LocalProxy
 
+from .dates import local_date
 from .errors import JournalError
 from .settings import journal_settings
 
@@ -109,6 +111,12 @@ def init_app(app: Flask) -> None:
             user_id = current_user.id
         _log_request(response.status_code, user_id)
         return response
+
+    @app.template_filter("iso_date")
+    def _iso_date(moment) -> str:
+        """The journal's calendar day of ``moment`` as YYYY-MM-DD (for ``<time datetime>``)."""
+        day = local_date(moment) if isinstance(moment, datetime) else moment
+        return day.isoformat() if day else ""
 
     @app.context_processor
     def _globals():

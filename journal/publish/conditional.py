@@ -2,7 +2,7 @@
 record, checked BEFORE anything is rendered, so an unchanged page costs one small query.
 
 The validator of every public page is the state of the published record (latest change and
-count of articles and issues), the page's address and query, the reader's language and the
+count of articles and issues, the news and the journal settings), the page's address and query, the reader's language and the
 code's start time (a new release changes every ETag). Signed-in readers get no validators:
 their pages are ``private, no-store`` (journal/web.py).
 """
@@ -20,6 +20,8 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..provinces import Province
+from ..settings import JournalSetting
+from ..site.models import Announcement
 from .records import Article, Issue
 
 STARTED = str(time.time_ns())
@@ -34,13 +36,18 @@ def record_state() -> tuple[datetime | None, str]:
             db.select(db.func.max(Issue.updated_at)).scalar_subquery(),
             db.select(db.func.count(Issue.id)).scalar_subquery(),
             db.select(db.func.count(Province.id)).scalar_subquery(),
+            db.select(db.func.max(Announcement.updated_at)).scalar_subquery(),
+            db.select(db.func.count(Announcement.id)).scalar_subquery(),
+            db.select(db.func.max(JournalSetting.updated_at)).scalar_subquery(),
         )
     ).one()
-    article_max, article_count, issue_max, issue_count, provinces = row
-    stamps = [_aware(v) for v in (article_max, issue_max) if v is not None]
+    article_max, article_count, issue_max, issue_count, provinces, *rest = row
+    news_max, news_count, settings_max = rest
+    stamps = [_aware(v) for v in (article_max, issue_max, news_max, settings_max) if v is not None]
     latest = max(stamps) if stamps else None
     fingerprint = (
         f"{latest.isoformat() if latest else '-'}|{article_count}|{issue_count}|{provinces}"
+        f"|{news_count}"
     )
     return latest, fingerprint
 

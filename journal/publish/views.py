@@ -73,7 +73,9 @@ def cite(article) -> citations.CiteData:
 
 
 def home_page():
-    """The home page (``web.home``): current issue, latest articles, provinces."""
+    """The home page (``web.home``): the current issue, the latest articles published online
+    first (not in the issue), the cooperation's news, the provinces."""
+    from ..site.services import NEWS_ON_HOME, latest_announcements
 
     def render():
         current = issues.current_issue()
@@ -82,7 +84,8 @@ def home_page():
             provinces=all_provinces(),
             current_issue=current,
             current_contents=articles.issue_toc(current, str(get_locale())) if current else [],
-            latest=articles.latest(HOME_LATEST),
+            online_first=articles.online_first(HOME_LATEST),
+            news=latest_announcements(NEWS_ON_HOME),
         )
 
     return conditional(render)
