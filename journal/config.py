@@ -91,7 +91,8 @@ JOURNAL_TITLE_EN = "Mekong Delta Journal of Science and Technology"
 JOURNAL_PUBLISHER = "Sở Khoa học và Công nghệ thành phố Cần Thơ"
 CONTACT_EMAIL = "toasoan@mekongjournal.vn"
 CONTACT_ADDRESS = (
-    "Sở Khoa học và Công nghệ thành phố Cần Thơ\n02 Lý Thường Kiệt, phường Tân An, thành phố Cần Thơ"
+    "Sở Khoa học và Công nghệ thành phố Cần Thơ\n"
+    "02 Lý Thường Kiệt, phường Tân An, thành phố Cần Thơ"
 )
 DESCRIPTION_VI = (
     "Tập san công bố kết quả các nhiệm vụ khoa học và công nghệ của An Giang, Cà Mau, Cần Thơ "
@@ -145,7 +146,7 @@ thứ tiếng. Dùng mẫu bản thảo (.docx) của Tập san: các kiểu đ�
 trang tự động.
 
 - Dài không quá 15 trang, kể cả hình, bảng và tài liệu tham khảo.
-- Hình có độ phân giải tối thiểu 300 dpi, có chú thích; bảng dùng chức năng bảng của trình soạn thảo.
+- Hình có độ phân giải tối thiểu 300 dpi, có chú thích; bảng làm bằng chức năng bảng.
 - Tài liệu tham khảo đánh số theo thứ tự trích dẫn, có DOI nếu có.
 - Bản thảo nộp để phản biện không ghi tên và đơn vị tác giả.
 """

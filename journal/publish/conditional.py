@@ -2,9 +2,9 @@
 record, checked BEFORE anything is rendered, so an unchanged page costs one small query.
 
 The validator of every public page is the state of the published record (latest change and
-count of articles and issues, the news and the journal settings), the page's address and query, the reader's language and the
-code's start time (a new release changes every ETag). Signed-in readers get no validators:
-their pages are ``private, no-store`` (journal/web.py).
+count of articles and issues, the news and the journal settings), the page's address and
+query, the reader's language and the code's start time (a new release changes every ETag).
+Signed-in readers get no validators: their pages are ``private, no-store`` (journal/web.py).
 """
 
 from __future__ import annotations

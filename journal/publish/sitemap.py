@@ -1,5 +1,6 @@
 """``/sitemap.xml`` (home, archive, the journal's pages, news, provinces, sections, every
-published issue and live article) and ``/robots.txt`` (the editorial and personal areas are kept out)."""
+published issue and live article, each announcement) and ``/robots.txt`` (the editorial and
+personal areas are kept out)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,9 @@ class AnnouncementForm(FlaskForm):
     title_vi = StringField(
         _l("Title (Vietnamese)"), validators=[DataRequired(), Length(max=TITLE_MAX)]
     )
-    title_en = StringField(_l("Title (English)"), validators=[DataRequired(), Length(max=TITLE_MAX)])
+    title_en = StringField(
+        _l("Title (English)"), validators=[DataRequired(), Length(max=TITLE_MAX)]
+    )
     body_vi = TextAreaField(_l("Text (Vietnamese)"), validators=[Length(max=BODY_MAX)])
     body_en = TextAreaField(_l("Text (English)"), validators=[Length(max=BODY_MAX)])
     submit = SubmitField(_l("Publish the announcement"))

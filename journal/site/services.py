@@ -89,9 +89,7 @@ class AnnouncementError(JournalError):
 
 def can_manage_news(user) -> bool:
     """Editors (the editor-in-chief, province editors) and administrators."""
-    return bool(getattr(user, "is_authenticated", False)) and (
-        is_editor(user) or user.is_admin
-    )
+    return bool(getattr(user, "is_authenticated", False)) and (is_editor(user) or user.is_admin)
 
 
 def latest_announcements(limit: int) -> list[Announcement]:
@@ -112,7 +110,9 @@ def get_announcement(announcement_id: int) -> Announcement:
 
 
 def _checked(values: dict) -> dict[str, str]:
-    clean = {k: (values.get(k) or "").strip() for k in ("title_vi", "title_en", "body_vi", "body_en")}
+    clean = {
+        k: (values.get(k) or "").strip() for k in ("title_vi", "title_en", "body_vi", "body_en")
+    }
     if not clean["title_vi"] or not clean["title_en"]:
         raise AnnouncementError(_l("An announcement needs a title in Vietnamese and in English."))
     if any(len(clean[k]) > TITLE_MAX for k in ("title_vi", "title_en")):
