@@ -15,7 +15,7 @@ from journal.accounts.services import user_by_email
 from journal.demo import DEMO_PASSWORD, DOMAIN, load_demo
 
 from ..admin.clients import fast_password_hashing  # noqa: F401  (demo users hash fast)
-from ..site.crawl import DEMO_ROLES, crawl, pattern
+from ..site.crawl import DEMO_ROLES, crawl
 from .conftest import CHROMIUM, screenshot
 
 pytestmark = pytest.mark.browser
@@ -54,9 +54,7 @@ def _paths_by_role(app) -> dict[str, list[str]]:
     for role, account in DEMO_ROLES.items():
         user = user_by_email(f"{account}@{DOMAIN}") if account else None
         client = app.test_client(user=user) if user else app.test_client()
-        found = [p for p in crawl(client) if pattern(p) not in seen]
-        seen.update(pattern(p) for p in found)
-        paths[role] = found
+        paths[role] = list(crawl(client, seen))
     return paths
 
 

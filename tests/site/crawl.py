@@ -13,6 +13,7 @@ from lxml import html as lxml_html
 # Addresses that are not pages (files, feeds, machine interfaces) or that act when followed.
 SKIP = re.compile(
     r"^/(static|feeds|oai|api|embed|sitemap\.xml|robots\.txt|favicon\.ico|dev/mail)"
+    r"|/galleys/\d+/html$"  # a galley's preview: in the article's language
     r"|/(pdf|jats\.xml|cite\.\w+|media/.*|download.*|preview.*|file.*|files/.*|atom|rss)$"
     r"|\.(docx|pdf|xml|csv|xlsx|json|zip|png|svg)$"
     r"|^/account/(logout|confirm|reset)"
@@ -29,38 +30,109 @@ DEMO_ROLES = {
     "admin": "admin",
 }
 
+# The home page (with the menu of the signed-in reader) and the pages linked from places
+# that other roles reach first.
+START = ("/", "/news", "/news/manage")
+
+# Names a standard gives (OAI-PMH's metadata prefix), shown as they are.
+STANDARD_NAMES = {"oai_dc"}
 SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 ENGLISH_WORDS = frozenset(
-    "the and of with for is are to your this not has have was be by from will an or "
-    "you who which what when there their been it its".split()
+    [
+        "the",
+        "and",
+        "of",
+        "with",
+        "for",
+        "is",
+        "are",
+        "to",
+        "your",
+        "this",
+        "not",
+        "has",
+        "have",
+        "was",
+        "be",
+        "by",
+        "from",
+        "will",
+        "an",
+        "or",
+        "you",
+        "who",
+        "which",
+        "what",
+        "when",
+        "there",
+        "their",
+        "been",
+        "it",
+        "its",
+    ]
 )
 VIETNAMESE_WORDS = frozenset(
-    "và của các những được cho không có là này trong với một đã chưa bài bản người khi "
-    "để theo từ đến".split()
+    [
+        "và",
+        "của",
+        "các",
+        "những",
+        "được",
+        "cho",
+        "không",
+        "có",
+        "là",
+        "này",
+        "trong",
+        "với",
+        "một",
+        "đã",
+        "chưa",
+        "bài",
+        "bản",
+        "người",
+        "khi",
+        "để",
+        "theo",
+        "từ",
+        "đến",
+    ]
 )
-SKIPPED_TEXT = "script style code pre textarea option".split()
+SKIPPED_TEXT = ["script", "style", "code", "pre", "textarea", "option"]
+# What people wrote (comments, letters, reasons: shown as written, class "prewrap" or
+# "letter") is in the language they wrote it in, whatever the reader's.
+WRITTEN = "//*[contains(concat(' ', @class, ' '), ' prewrap ') or contains(@class, 'letter')]"
 
 
 def pattern(path: str) -> str:
     return re.sub(r"\d+", "N", path)
 
 
-def crawl(client, start=("/",), limit: int = 400) -> dict[str, bytes]:
-    """Path → HTML of every page reached by links (GET, same site), one per pattern."""
-    seen_patterns: set[str] = set()
+def crawl(client, seen: set[str] | None = None, start=START, limit: int = 400) -> dict[str, bytes]:
+    """Path → HTML of every page reached by links (GET, same site), one per pattern.
+
+    ``seen`` holds the patterns crawled before (by another role): they are not fetched
+    again, except the start pages, whose menu differs by role."""
+    seen_patterns = seen if seen is not None else set()
     pages: dict[str, bytes] = {}
     queue = deque(start)
+    starting = set(start)
     while queue and len(pages) < limit:
         path = queue.popleft()
         key = pattern(path)
-        if key in seen_patterns:
+        if key in seen_patterns and path not in starting:
             continue
+        starting.discard(path)
         seen_patterns.add(key)
-        response = client.get(path)
+        response = client.get(path, follow_redirects=True)
         body = response.data
         response.close()
         if response.status_code != 200 or response.mimetype != "text/html":
             continue
+        path = response.request.path + (
+            f"?{response.request.query_string.decode()}" if response.request.query_string else ""
+        )
+        seen_patterns.add(pattern(path))
         pages[path] = body
         doc = lxml_html.fromstring(body)
         for href in doc.xpath("//a/@href"):
@@ -79,7 +151,8 @@ def _blocks(doc, page_lang: str):
     """The text of each element, without what is marked as the other language, code, or
     form values: what a reader of ``page_lang`` is expected to read in ``page_lang``."""
     for element in doc.xpath(
-        "//*[@lang and @lang != $lang] | //" + " | //".join(SKIPPED_TEXT), lang=page_lang
+        "//*[@lang and @lang != $lang] | //" + " | //".join(SKIPPED_TEXT) + " | " + WRITTEN,
+        lang=page_lang,
     ):
         element.drop_tree() if element.getparent() is not None else None
     for element in doc.iter():
@@ -92,7 +165,7 @@ def _blocks(doc, page_lang: str):
 
 
 def _clean(text: str) -> str:
-    text = re.sub(r"\S+@\S+|https?://\S+|\b10\.\d{4,9}/\S+|/[\w./-]+", " ", text)
+    text = re.sub(r"\S+@\S+|https?://\S+|\b10\.\d{4,9}/\S+|/[\w./-]+|\S+\.[a-z]{2,4}\b", " ", text)
     return text
 
 
@@ -105,7 +178,7 @@ def problems(html: bytes, page_lang: str, raw_codes: frozenset[str]) -> list[str
     found = []
     for element, text in _blocks(doc, page_lang):
         words = _clean(text)
-        for code in SNAKE.findall(words):
+        for code in set(SNAKE.findall(words)) - STANDARD_NAMES:
             found.append(f"raw code {code!r} in <{element.tag}>: {text[:80]}")
         if text in raw_codes:
             found.append(f"raw value {text!r} in <{element.tag}>")
