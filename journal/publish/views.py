@@ -8,7 +8,7 @@ import io
 import re
 
 from flask import Blueprint, Response, abort, render_template, request, send_file
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from ..errors import JournalError, NotFound
@@ -39,6 +39,16 @@ _MEDIA_TYPES = {
 class Gone(JournalError):
     status = 410
     default_message = _l("This article has been taken down. Its page gives the citation.")
+
+
+@bp.app_template_global()
+def pages_label(first: int | None, last: int | None) -> str:
+    """“p. 6” for one page, “pp. 6–9” for more (in the reader's language)."""
+    if not first:
+        return ""
+    if last in (None, first):
+        return gettext("p. %(page)s", page=first)
+    return gettext("pp. %(first)s–%(last)s", first=first, last=last)
 
 
 def _page_number() -> int:
