@@ -46,6 +46,21 @@ def _browser(playwright):
     )
 
 
+STATIC_IMAGES = Path(__file__).resolve().parents[2] / "journal" / "static" / "img"
+
+
+def _icons_from_disk(context, base: str) -> None:
+    """The logo and icons come from the files themselves: the browser drops icon requests
+    when it moves on, and the test server would leave those files open."""
+    context.route(
+        f"{base}/static/img/*",
+        lambda route: route.fulfill(path=STATIC_IMAGES / route.request.url.rsplit("/", 1)[-1]),
+    )
+    context.route(
+        f"{base}/favicon.ico", lambda route: route.fulfill(path=STATIC_IMAGES / "favicon.ico")
+    )
+
+
 def _log_in(context, base: str, account: str) -> None:
     page = context.new_page()
     page.goto(f"{base}/account/login")
@@ -115,6 +130,7 @@ def test_every_page_in_both_languages_at_phone_width_and_accessible(app, live_se
         try:
             for role, role_paths in paths.items():
                 context = browser.new_context(viewport=PHONE, locale="vi-VN")
+                _icons_from_disk(context, base)
                 context.route(
                     f"{base}/__axe.min.js",
                     lambda route: route.fulfill(body=axe_source, content_type="text/javascript"),
@@ -146,6 +162,7 @@ def test_the_menu_folds_away_on_a_phone_and_opens_without_javascript(live_server
         browser = _browser(playwright)
         try:
             phone = browser.new_context(viewport=PHONE, java_script_enabled=False)
+            _icons_from_disk(phone, base)
             page = phone.new_page()
             page.goto(f"{base}/about")
             archive = page.locator("header nav a[href='/archive']")
@@ -153,6 +170,7 @@ def test_the_menu_folds_away_on_a_phone_and_opens_without_javascript(live_server
             page.click("header details.menu > summary")
             assert archive.is_visible()
             desktop = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+            _icons_from_disk(desktop, base)
             page = desktop.new_page()
             page.goto(f"{base}/about")
             assert page.locator("header nav a[href='/archive']").is_visible()
