@@ -75,6 +75,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(reports_bp)
 
+    from .usage import init_app as init_usage
+
+    init_usage(app)
+
     from .search import init_app as init_search
 
     init_search(app)
@@ -121,6 +125,7 @@ def _import_models() -> None:
     from .review import models as _r  # noqa: F401
     from .site import models as _site  # noqa: F401
     from .submissions import models as _s  # noqa: F401
+    from .usage import models as _u  # noqa: F401
 
 
 def _init_login(login_manager) -> None:

@@ -16,12 +16,23 @@ from journal.provinces import BoardMembership, BoardRole, Province
 from journal.publish.models import approved_galley
 from journal.publish.records import Article
 from journal.submissions.models import Submission, SubmissionAuthor
+from journal.usage.models import UsageDaily, UsageEvent
 
 from .admin.clients import fast_password_hashing  # noqa: F401  (autouse: demo users hash fast)
 
 
 def _counts():
-    models = (User, BoardMembership, FundedTask, Submission, SubmissionAuthor, Event, Province)
+    models = (
+        User,
+        BoardMembership,
+        FundedTask,
+        Submission,
+        SubmissionAuthor,
+        Event,
+        Province,
+        UsageEvent,
+        UsageDaily,
+    )
     return {
         model.__name__: db.session.execute(
             db.select(db.func.count()).select_from(model)
@@ -44,6 +55,7 @@ def test_demo_loads_and_loading_again_changes_nothing(app, tmp_path):
     assert first["User"] >= 15
     assert first["FundedTask"] >= 6
     assert first["Province"] == 4
+    assert first["UsageEvent"] > 20 and first["UsageDaily"] >= 5  # readers since publication
     typeset = db.session.execute(
         db.select(Submission).where(Submission.stage.in_(("production", "published")))
     ).scalars()

@@ -62,8 +62,12 @@ def _cacheable() -> bool:
     return not getattr(current_user, "is_authenticated", False) and not session.get("_flashes")
 
 
-def conditional(render: Callable[[], object], *, public_cache: bool = True) -> Response:
-    """Answer 304 when the client's copy is current, else ``render()`` with validators."""
+def conditional(
+    render: Callable[[], object], *, public_cache: bool = True, vary: str = ""
+) -> Response:
+    """Answer 304 when the client's copy is current, else ``render()`` with validators.
+    ``vary``: what else the page shows that the published record does not tell (an
+    article's usage figures)."""
     if request.method not in ("GET", "HEAD") or not _cacheable():
         return make_response(render())
     latest, fingerprint = record_state()
@@ -74,6 +78,7 @@ def conditional(render: Callable[[], object], *, public_cache: bool = True) -> R
             str(get_locale() or "vi"),
             request.path,
             request.query_string.decode("latin-1"),
+            vary,
         )
     )
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]

@@ -243,6 +243,69 @@ def document(server_url: str) -> dict:
                     },
                 }
             },
+            "/search": {
+                "get": {
+                    "summary": "Full-text search of the published articles",
+                    "description": (
+                        "The query language of the site's search page (accents optional; "
+                        "quotes for a phrase; -word to leave out; author:, keyword:, "
+                        "title:, doi:, task:). `partial` is true when the search stopped at "
+                        "its time limit: the answer is incomplete and is sent with "
+                        "Cache-Control: no-store."
+                    ),
+                    "parameters": [
+                        {**_param("q", "What to search for", {"type": "string"}), "required": True},
+                        _param("province", "Province code (repeatable)", {"type": "string"}),
+                        _param("year", "Year (repeatable)", {"type": "string"}),
+                        _param("section", "Section code (repeatable)", {"type": "string"}),
+                        _param(
+                            "language",
+                            "The article's language",
+                            {"type": "string", "enum": ["vi", "en"]},
+                        ),
+                        _param(
+                            "sort",
+                            "Order of the results",
+                            {"type": "string", "enum": ["relevance", "newest"]},
+                        ),
+                        _param("page", "Page, from 1", {"type": "integer", "default": 1}),
+                        _param(
+                            "limit",
+                            "Page size; values outside 1–50 are clamped",
+                            {"type": "integer", "default": 20},
+                        ),
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "A page of results",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "query": {"type": "string"},
+                                            "total": {"type": "integer"},
+                                            "page": {"type": "integer"},
+                                            "pages": {"type": "integer"},
+                                            "partial": {"type": "boolean"},
+                                            "error": {"type": ["string", "null"]},
+                                            "notices": {
+                                                "type": "array",
+                                                "items": {"type": "string"},
+                                            },
+                                            "suggestion": {"type": ["string", "null"]},
+                                            "facets": {"type": "object"},
+                                            "data": {"type": "array", "items": {"type": "object"}},
+                                        },
+                                        "required": ["total", "partial", "data"],
+                                    }
+                                }
+                            },
+                        },
+                        "400": _error_response("No words to search for, or too many"),
+                    },
+                }
+            },
             "/articles/{article_id}": {
                 "get": {
                     "summary": "One published article",
@@ -271,6 +334,167 @@ def document(server_url: str) -> dict:
                     },
                 }
             },
+            "/counter/reports/ir": _item_report_path(),
         },
-        "components": {"schemas": schemas},
+        "components": {"schemas": schemas | _item_report_schemas()},
+    }
+
+
+METRIC_TYPES = [
+    "Total_Item_Investigations",
+    "Unique_Item_Investigations",
+    "Total_Item_Requests",
+    "Unique_Item_Requests",
+]
+
+
+def _item_report_path() -> dict:
+    month = {"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}
+    parameters = [
+        _param("begin_date", "First month (YYYY-MM; a day stands for its month)", month),
+        _param("end_date", "Last month (YYYY-MM), included", month),
+        _param(
+            "metric_type",
+            "COUNTER metric types joined by |; all four when absent",
+            {"type": "string", "example": "Total_Item_Requests|Unique_Item_Requests"},
+        ),
+        _param("item_id", "One article: its id or its DOI", {"type": "string"}),
+        _param(
+            "granularity",
+            "Month (a performance entry per month) or Totals (one for the range)",
+            {"type": "string", "enum": ["Month", "Totals"], "default": "Month"},
+        ),
+    ]
+    for parameter in parameters[:2]:
+        parameter["required"] = True
+    return {
+        "get": {
+            "summary": "Usage of the articles: a COUNTER R5 item report (IR) as SUSHI JSON",
+            "description": (
+                "Investigations (landing page, full text, downloads) and requests (the full "
+                "text on the landing page, PDF, JATS) per article and month, counted by the "
+                "COUNTER rules: robots excluded, double clicks within 30 seconds counted "
+                "once, unique counts per session (address and user agent within an hour) and "
+                "day. Figures are those of the daily aggregation; months and metrics with "
+                "nothing counted are left out."
+            ),
+            "parameters": parameters,
+            "responses": {
+                "200": {
+                    "description": "The report",
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/CounterItemReport"}
+                        }
+                    },
+                },
+                "400": {
+                    "description": (
+                        "A missing or malformed date, an unknown metric type or granularity, "
+                        "an unknown item: the error and the COUNTER exception"
+                    ),
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/CounterError"}
+                        }
+                    },
+                },
+            },
+        }
+    }
+
+
+def _item_report_schemas() -> dict:
+    name_value = {
+        "type": "object",
+        "properties": {"Name": {"type": "string"}, "Value": {"type": "string"}},
+        "required": ["Name", "Value"],
+    }
+    exception = {
+        "type": "object",
+        "properties": {
+            "Code": {"type": "integer"},
+            "Severity": {"type": "string"},
+            "Message": {"type": "string"},
+            "Data": {"type": "string"},
+        },
+        "required": ["Code", "Message"],
+    }
+    performance = {
+        "type": "object",
+        "properties": {
+            "Period": {
+                "type": "object",
+                "properties": {
+                    "Begin_Date": {"type": "string", "format": "date"},
+                    "End_Date": {"type": "string", "format": "date"},
+                },
+                "required": ["Begin_Date", "End_Date"],
+            },
+            "Instance": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "Metric_Type": {"type": "string", "enum": METRIC_TYPES},
+                        "Count": {"type": "integer", "minimum": 1},
+                    },
+                    "required": ["Metric_Type", "Count"],
+                },
+            },
+        },
+        "required": ["Period", "Instance"],
+    }
+    item = {
+        "type": "object",
+        "properties": {
+            "Item": {"type": "string"},
+            "Item_ID": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"Type": {"type": "string"}, "Value": {"type": "string"}},
+                    "required": ["Type", "Value"],
+                },
+            },
+            "Platform": {"type": "string"},
+            "Publisher": {"type": "string"},
+            "Data_Type": {"type": "string"},
+            "YOP": {"type": "string"},
+            "Access_Type": {"type": "string"},
+            "Access_Method": {"type": "string"},
+            "Performance": {"type": "array", "items": performance},
+        },
+        "required": ["Item", "Item_ID", "Platform", "Data_Type", "Performance"],
+    }
+    return {
+        "CounterItemReport": {
+            "type": "object",
+            "properties": {
+                "Report_Header": {
+                    "type": "object",
+                    "properties": {
+                        "Report_Name": {"type": "string"},
+                        "Report_ID": {"type": "string", "const": "IR"},
+                        "Release": {"type": "string"},
+                        "Created": {"type": "string", "format": "date-time"},
+                        "Created_By": {"type": "string"},
+                        "Report_Filters": {"type": "array", "items": name_value},
+                        "Report_Attributes": {"type": "array", "items": name_value},
+                        "Exceptions": {"type": "array", "items": exception},
+                    },
+                    "required": ["Report_Name", "Report_ID", "Release", "Created"],
+                },
+                "Report_Items": {"type": "array", "items": item},
+            },
+            "required": ["Report_Header", "Report_Items"],
+        },
+        "CounterError": {
+            "type": "object",
+            "properties": {
+                "error": {"$ref": "#/components/schemas/Error/properties/error"},
+                "Exceptions": {"type": "array", "items": exception},
+            },
+            "required": ["error", "Exceptions"],
+        },
     }

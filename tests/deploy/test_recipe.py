@@ -27,6 +27,7 @@ PERIODIC = {
     "journal-mail-retry": ["mail", "retry"],
     "journal-bridge-deliver": ["bridge", "deliver"],
     "journal-crossref-poll": ["crossref", "poll"],
+    "journal-usage-aggregate": ["usage", "aggregate"],
 }
 
 

@@ -168,6 +168,8 @@ def test_openapi_document(client, app):
         "/issues/{issue_id}",
         "/articles",
         "/articles/{article_id}",
+        "/counter/reports/ir",
+        "/search",
     }
     params = {p["name"] for p in doc["paths"]["/articles"]["get"]["parameters"]}
     assert params == {

@@ -1,7 +1,7 @@
 """announcements: the cooperation's news on the public site
 
 Revision ID: 0014
-Revises: 0008
+Revises: 0010
 Create Date: 2026-12-08 00:00:00
 
 """
@@ -12,7 +12,7 @@ import journal.models_base
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0008'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
