@@ -10,13 +10,22 @@ PORT   ?= 5000
 JOURNAL_BASE_URL ?= http://$(HOST):$(PORT)
 # Debian packages the journal needs to typeset: Pango (WeasyPrint), fonts covering Vietnamese
 # in full (Noto, DejaVu) and poppler-utils (page counts, PDF previews). The tests also need a
-# real browser for the end-to-end tests, and systemd-analyze checks the units in deploy/systemd.
+# real browser for the end-to-end tests, Node.js and npm for the accessibility checks they run
+# (axe-core, package.json), and systemd-analyze checks the units in deploy/systemd.
 RUN_PACKAGES    := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core poppler-utils
-SYSTEM_PACKAGES := $(RUN_PACKAGES) chromium systemd
+SYSTEM_PACKAGES := $(RUN_PACKAGES) chromium nodejs systemd
+NODE_STAMP      := node_modules/.installed-stamp
 
 .PHONY: run serve test test-sqlite test-postgresql lint format install translations system-deps run-deps extract-messages clean
 
 install: $(STAMP) translations
+
+# The browser tests' JavaScript tools, pinned by package-lock.json.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,7 +70,7 @@ TEST_TMPDIR  ?= $(shell [ -w /dev/shm ] && echo /dev/shm || echo $${TMPDIR:-/tmp
 # SQLite always; then PostgreSQL when JOURNAL_TEST_DATABASE_URL is set (CI sets it), with the
 # Redis job-queue tests. One pass after the other, each on both cores; they share one cache of
 # typeset galleys (tests/typeset_cache.py).
-test: install system-deps
+test: install system-deps $(NODE_STAMP)
 	@cache=$$(mktemp -d "$(TEST_TMPDIR)/journal-typeset.XXXXXX"); \
 	export TMPDIR="$(TEST_TMPDIR)" JOURNAL_TEST_TYPESET_CACHE="$$cache"; \
 	echo "== on SQLite"; \
@@ -89,4 +98,4 @@ extract-messages: $(STAMP)
 	$(BIN)/pybabel update -i journal/translations/messages.pot -d journal/translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

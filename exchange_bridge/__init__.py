@@ -59,6 +59,9 @@ def _template_globals(predicates: dict):
         "transfer_modes": vocabulary.TRANSFER_MODES,
         "startup_stages": vocabulary.STARTUP_STAGES,
         "trl_labels": vocabulary.TRL_LABELS,
+        "delivery_statuses": vocabulary.DELIVERY_STATUS_LABELS,
+        "delivery_actions": vocabulary.DELIVERY_ACTION_LABELS,
+        "delivery_kinds": vocabulary.DELIVERY_KIND_LABELS,
     }
 
     def inject():

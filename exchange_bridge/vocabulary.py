@@ -247,3 +247,20 @@ def _count(haystack: str, cue: str) -> int:
     if cue.endswith("*"):
         return haystack.count(" " + cue[:-1])
     return haystack.count(f" {cue} ")
+
+
+# The outbox's machine values (models.DELIVERY_STATUSES, DELIVERY_ACTIONS, the kinds of
+# listing) as the deliveries page shows them.
+DELIVERY_STATUS_LABELS = {
+    "pending": _l("Waiting to be sent"),
+    "sent": _l("Sent"),
+    "dead": _l("Failed for good"),
+    "cancelled": _l("Cancelled"),
+    "superseded": _l("Replaced by a newer delivery"),
+}
+DELIVERY_ACTION_LABELS = {"upsert": _l("publish or update"), "delete": _l("remove")}
+DELIVERY_KIND_LABELS = {
+    "expert": _l("Expert"),
+    "technology_offer": _l("Technology offer"),
+    "startup": _l("Startup"),
+}

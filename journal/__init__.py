@@ -105,6 +105,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     csrf.exempt(oai_bp)  # OAI-PMH accepts POST from harvesters (read-only)
 
+    from .site.views import bp as site_bp
+
+    app.register_blueprint(site_bp)
+
     from .reports.views import bp as reports_bp
 
     app.register_blueprint(reports_bp)
@@ -157,6 +161,7 @@ def _import_models() -> None:
     from .publish import models as _p  # noqa: F401
     from .publish import records as _pr  # noqa: F401
     from .review import models as _r  # noqa: F401
+    from .site import models as _site  # noqa: F401
     from .submissions import models as _s  # noqa: F401
     from .usage import models as _u  # noqa: F401
 

@@ -92,8 +92,11 @@ RATELIMIT_REGISTER = "10 per hour"
 JOURNAL_TITLE_VI = "Tập san Khoa học và Công nghệ Đồng bằng sông Cửu Long"
 JOURNAL_TITLE_EN = "Mekong Delta Journal of Science and Technology"
 JOURNAL_PUBLISHER = "Sở Khoa học và Công nghệ thành phố Cần Thơ"
-CONTACT_EMAIL = None
-CONTACT_ADDRESS = None
+CONTACT_EMAIL = "toasoan@mekongjournal.vn"
+CONTACT_ADDRESS = (
+    "Sở Khoa học và Công nghệ thành phố Cần Thơ\n"
+    "02 Lý Thường Kiệt, phường Tân An, thành phố Cần Thơ"
+)
 DESCRIPTION_VI = (
     "Tập san công bố kết quả các nhiệm vụ khoa học và công nghệ của An Giang, Cà Mau, Cần Thơ "
     "và Kiên Giang cùng các viện, trường trong vùng."
@@ -102,14 +105,104 @@ DESCRIPTION_EN = (
     "The journal publishes the results of the funded science and technology tasks of An Giang, "
     "Ca Mau, Can Tho and Kien Giang and of the region's institutes and universities."
 )
-AIMS_SCOPE_VI = None
-AIMS_SCOPE_EN = None
-ABOUT_VI = None
-ABOUT_EN = None
-GUIDELINES_VI = None
-GUIDELINES_EN = None
-POLICIES_VI = None
-POLICIES_EN = None
+# The texts of the public pages (/about, /about/guidelines, /about/policies), in Markdown
+# (no HTML).
+AIMS_SCOPE_VI = """\
+Tập san công bố các bài báo khoa học gốc, bài tổng quan và thông tin khoa học về:
+
+- nông nghiệp, thủy sản và công nghệ sinh học;
+- môi trường, tài nguyên nước và biến đổi khí hậu ở Đồng bằng sông Cửu Long;
+- kỹ thuật, công nghệ và chuyển đổi số;
+- kinh tế, xã hội và quản lý khoa học và công nghệ.
+
+Ưu tiên kết quả các nhiệm vụ khoa học và công nghệ do các tỉnh, thành trong vùng tài trợ.
+"""
+AIMS_SCOPE_EN = """\
+The journal publishes original research articles, reviews and short communications on:
+
+- agriculture, aquaculture and biotechnology;
+- the environment, water resources and climate change in the Mekong Delta;
+- engineering, technology and digital transformation;
+- the economy, society and the management of science and technology.
+
+Results of the science and technology tasks funded by the region's provinces come first.
+"""
+ABOUT_VI = """\
+Tập san Khoa học và Công nghệ Đồng bằng sông Cửu Long ra đời từ chương trình hợp tác về khoa \
+học và công nghệ giữa các Sở Khoa học và Công nghệ An Giang, Cà Mau, Cần Thơ và Kiên Giang. \
+Sở Khoa học và Công nghệ thành phố Cần Thơ là cơ quan thường trực.
+
+Mỗi sở có đại diện trong Hội đồng biên tập; bản thảo được chuyển đến ban biên tập của tỉnh \
+tài trợ nhiệm vụ và được phản biện kín hai chiều.
+"""
+ABOUT_EN = """\
+The Mekong Delta Journal of Science and Technology grew out of the science and technology \
+cooperation programme of the Departments of Science and Technology of An Giang, Ca Mau, \
+Can Tho and Kien Giang. The Can Tho Department is the coordinating office.
+
+Every department has representatives on the editorial board; a manuscript goes to the board \
+of the province that funded its task and is reviewed double-anonymously.
+"""
+GUIDELINES_VI = """\
+Bản thảo viết bằng tiếng Việt hoặc tiếng Anh, có tên bài, tóm tắt và từ khóa bằng cả hai \
+thứ tiếng. Dùng mẫu bản thảo (.docx) của Tập san: các kiểu định dạng trong mẫu cho phép dàn \
+trang tự động.
+
+- Dài không quá 15 trang, kể cả hình, bảng và tài liệu tham khảo.
+- Hình có độ phân giải tối thiểu 300 dpi, có chú thích; bảng làm bằng chức năng bảng.
+- Tài liệu tham khảo đánh số theo thứ tự trích dẫn, có DOI nếu có.
+- Bản thảo nộp để phản biện không ghi tên và đơn vị tác giả.
+"""
+GUIDELINES_EN = """\
+Manuscripts are written in Vietnamese or English, with title, abstract and keywords in both \
+languages. Use the journal's manuscript template (.docx): its styles let the journal typeset \
+the article automatically.
+
+- At most 15 pages, figures, tables and references included.
+- Figures at 300 dpi or more, with captions; tables made with the word processor's tables.
+- References numbered in the order they are cited, with their DOIs where they have one.
+- The manuscript sent for review names no author and no affiliation.
+"""
+POLICIES_VI = """\
+## Phản biện
+
+Mỗi bài được ít nhất hai chuyên gia phản biện kín hai chiều: người phản biện không biết tên \
+tác giả và ngược lại. Ban biên tập tỉnh quyết định dựa trên ý kiến phản biện.
+
+## Truy cập mở và giấy phép
+
+Mọi bài báo được truy cập tự do ngay khi công bố, theo giấy phép Creative Commons Ghi công \
+4.0 Quốc tế (CC BY 4.0). Tác giả giữ bản quyền.
+
+## Đạo đức và rút bài
+
+Tập san theo các hướng dẫn của COPE. Bài có sai sót nghiêm trọng hoặc vi phạm đạo đức được \
+rút; trang của bài vẫn còn, ghi rõ lý do rút.
+
+## Phí
+
+Tập san không thu phí nộp bài, phí xử lý hay phí công bố.
+"""
+POLICIES_EN = """\
+## Peer review
+
+Every article is reviewed double-anonymously by at least two experts: reviewers do not know \
+the authors' names, nor the authors theirs. The province's board decides on the reviews.
+
+## Open access and licence
+
+Every article is free to read as soon as it is published, under the Creative Commons \
+Attribution 4.0 International licence (CC BY 4.0). Authors keep their copyright.
+
+## Ethics and retractions
+
+The journal follows the COPE guidelines. An article with serious errors or an ethical breach \
+is retracted; its page stays, with the reason for the retraction.
+
+## Fees
+
+The journal charges no submission, processing or publication fee.
+"""
 # The questions of the review form, one a line: key | Vietnamese | English (each answered
 # on a scale from poor to excellent, next to the recommendation).
 REVIEW_QUESTIONS = (

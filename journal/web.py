@@ -7,16 +7,19 @@ import logging
 import re
 import time
 import uuid
+from datetime import datetime
 
+from babel.units import format_unit
 from flask import Blueprint, Flask, g, has_request_context, render_template, request
 from flask.globals import request_ctx
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, format_date, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.local import LocalProxy
 
+from .dates import local_date
 from .errors import JournalError
 from .settings import journal_settings
 
@@ -111,6 +114,31 @@ def init_app(app: Flask) -> None:
         _log_request(response.status_code, user_id)
         return response
 
+    @app.template_filter("iso_date")
+    def _iso_date(moment) -> str:
+        """The journal's calendar day of ``moment`` as YYYY-MM-DD (for ``<time datetime>``)."""
+        day = local_date(moment) if isinstance(moment, datetime) else moment
+        return day.isoformat() if day else ""
+
+    @app.template_filter("letter_date")
+    def _letter_date(moment) -> str:
+        """A date as letters write it: “ngày 14 tháng 12 năm 2026”, “14 December 2026”."""
+        return letter_date(moment)
+
+    @app.template_filter("format_number")
+    def _format_number(value) -> str:
+        return format_decimal(value)
+
+    @app.template_filter("filesizeformat")
+    def _file_size(size: int) -> str:
+        """A file's size in the reader's locale: “42,5 kB” in Vietnamese, “42.5 kB” in English."""
+        for unit, factor in (("digital-gigabyte", 10**9), ("digital-megabyte", 10**6)):
+            if size >= factor:
+                return _unit(size / factor, unit)
+        if size >= 1000:
+            return _unit(size / 1000, "digital-kilobyte")
+        return _unit(size, "digital-byte")
+
     @app.context_processor
     def _globals():
         return {
@@ -155,6 +183,19 @@ def init_app(app: Flask) -> None:
 
         db.session.rollback()
         return error_page(500, None)
+
+
+LETTER_DATE = {"vi": "'ngày' d 'tháng' M 'năm' y", "en": "d MMMM y"}
+
+
+def letter_date(moment) -> str:
+    """``moment`` (a date, or a time: its day in the journal's zone) as letters write it."""
+    pattern = LETTER_DATE.get(str(get_locale() or "vi"), LETTER_DATE["en"])
+    return format_date(moment, pattern)
+
+
+def _unit(value: float, unit: str) -> str:
+    return format_unit(value, unit, length="short", format="#,##0.#", locale=get_locale() or "vi")
 
 
 def _log_request(status: int, user_id: int | None) -> None:

@@ -117,6 +117,15 @@ def latest(limit: int, **filters) -> list[Article]:
     return load(newest_first(filtered(live(), **filters)).limit(limit))
 
 
+def online_first(limit: int) -> list[Article]:
+    """The newest live articles not (yet) in a published issue."""
+    in_published_issue = db.select(Issue.id).where(Issue.published_at.is_not(None))
+    query = live().where(
+        db.or_(Article.issue_id.is_(None), Article.issue_id.not_in(in_published_issue))
+    )
+    return load(newest_first(with_submission(query)).limit(limit))
+
+
 def issue_contents(issue: Issue) -> list[tuple[Section | None, list[Article]]]:
     """The live articles of ``issue`` grouped by section in table-of-contents order."""
     from .issues import toc_key

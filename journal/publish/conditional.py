@@ -2,13 +2,13 @@
 the response depends on, checked BEFORE anything is rendered, so an unchanged page costs
 one small query.
 
-A validator is a digest of the state of the records the page shows (by default the
-published record: latest change and highest id of articles and issues; the exchange listings
-pass their own), the journal settings, the page's address and query, the reader's language
-and the code's version (a digest of the installed package's files: a new release changes
-every ETag). Nothing in it belongs to one process, so every worker on every node gives the
-same validator for the same page. ``If-None-Match`` is compared weakly (RFC 9110), so a
-compressing proxy that weakens the ETag still gets 304s. Signed-in readers get no
+A validator is a digest of the state of the records the page shows (by default the published
+record: latest change and highest id of articles and issues, and the news; the exchange
+listings pass their own), the journal settings, the page's address and query, the reader's
+language and the code's version (a digest of the installed package's files: a new release
+changes every ETag). Nothing in it belongs to one process, so every worker on every node
+gives the same validator for the same page. ``If-None-Match`` is compared weakly (RFC 9110),
+so a compressing proxy that weakens the ETag still gets 304s. Signed-in readers get no
 validators: their pages are ``private, no-store`` (journal/web.py).
 """
 
@@ -28,6 +28,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..provinces import Province
 from ..settings import journal_settings
+from ..site.models import Announcement
 from .records import Article, Issue
 
 # The packages whose files make a response: code, templates, translations, static files.
@@ -65,7 +66,7 @@ def latest_of(*stamps) -> datetime | None:
 def record_state() -> tuple[datetime | None, str]:
     """(latest change, a fingerprint of the published record) in one query of index probes:
     articles and issues are never deleted, so their latest change and highest id say
-    whether any was added or changed."""
+    whether any was added or changed; news can be deleted, so its count is in too."""
     row = db.session.execute(
         db.select(
             db.select(db.func.max(Article.updated_at)).scalar_subquery(),
@@ -73,11 +74,15 @@ def record_state() -> tuple[datetime | None, str]:
             db.select(db.func.max(Issue.updated_at)).scalar_subquery(),
             db.select(db.func.max(Issue.id)).scalar_subquery(),
             db.select(db.func.count(Province.id)).scalar_subquery(),
+            db.select(db.func.max(Announcement.updated_at)).scalar_subquery(),
+            db.select(db.func.count(Announcement.id)).scalar_subquery(),
         )
     ).one()
-    article_max, article_id, issue_max, issue_id, provinces = row
-    latest = latest_of(article_max, issue_max)
-    fingerprint = f"{latest.isoformat() if latest else '-'}|{article_id}|{issue_id}|{provinces}"
+    article_max, article_id, issue_max, issue_id, provinces, news_max, news_count = row
+    latest = latest_of(article_max, issue_max, news_max)
+    fingerprint = (
+        f"{latest.isoformat() if latest else '-'}|{article_id}|{issue_id}|{provinces}|{news_count}"
+    )
     return latest, fingerprint
 
 

@@ -1,5 +1,6 @@
-"""``/sitemap.xml`` (home, archive, provinces, sections, every published issue and live
-article) and ``/robots.txt`` (the editorial and personal areas are kept out)."""
+"""``/sitemap.xml`` (home, archive, the journal's pages, news, provinces, sections, every
+published issue and live article, each announcement) and ``/robots.txt`` (the editorial and
+personal areas are kept out)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from lxml import etree
 
 from ..extensions import db
 from ..provinces import all_provinces
+from ..site.models import Announcement
 from ..submissions.models import Section
 from .conditional import conditional
 from .records import Article, Issue
@@ -40,6 +42,15 @@ PRIVATE = (
     "/experts/me",
 )
 
+SITE_PAGES = (
+    "site.about",
+    "site.board",
+    "site.guidelines",
+    "site.policies",
+    "site.contact",
+    "site.news",
+)
+
 
 @bp.before_request
 def _no_cookies():
@@ -57,6 +68,8 @@ def build_sitemap() -> bytes:
     root = etree.Element(f"{{{SITEMAP}}}urlset", nsmap={None: SITEMAP})
     _url(root, public_url("web.home"))
     _url(root, public_url("publish.archive"))
+    for endpoint in SITE_PAGES:
+        _url(root, public_url(endpoint))
     for province in all_provinces():
         _url(root, public_url("publish.province", code=province.code))
     for section in db.session.execute(db.select(Section).filter_by(active=True)).scalars():
@@ -72,6 +85,10 @@ def build_sitemap() -> bytes:
     )
     for article_id, updated_at in rows:
         _url(root, public_url("publish.article", article_id=article_id), updated_at)
+    for item_id, updated_at in db.session.execute(
+        db.select(Announcement.id, Announcement.updated_at).order_by(Announcement.id)
+    ):
+        _url(root, public_url("site.news_item", announcement_id=item_id), updated_at)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 

@@ -8,7 +8,7 @@ import io
 import re
 
 from flask import Blueprint, Response, abort, render_template, request, send_file
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from ..errors import JournalError, NotFound
@@ -43,6 +43,16 @@ class Gone(JournalError):
     default_message = _l("This article has been taken down. Its page gives the citation.")
 
 
+@bp.app_template_global()
+def pages_label(first: int | None, last: int | None) -> str:
+    """“p. 6” for one page, “pp. 6–9” for more (in the reader's language)."""
+    if not first:
+        return ""
+    if last in (None, first):
+        return gettext("p. %(page)s", page=first)
+    return gettext("pp. %(first)s–%(last)s", first=first, last=last)
+
+
 def _page_number() -> int:
     raw = request.args.get("page", "1")
     return max(1, min(int(raw), 10_000)) if raw.isdigit() else 1
@@ -75,7 +85,9 @@ def cite(article) -> citations.CiteData:
 
 
 def home_page():
-    """The home page (``web.home``): current issue, latest articles, provinces."""
+    """The home page (``web.home``): the current issue, the latest articles published online
+    first (not in the issue), the cooperation's news, the provinces."""
+    from ..site.services import NEWS_ON_HOME, latest_announcements
 
     def render():
         current = issues.current_issue()
@@ -84,7 +96,8 @@ def home_page():
             provinces=all_provinces(),
             current_issue=current,
             current_contents=articles.issue_toc(current, str(get_locale())) if current else [],
-            latest=articles.latest(HOME_LATEST),
+            online_first=articles.online_first(HOME_LATEST),
+            news=latest_announcements(NEWS_ON_HOME),
         )
 
     return conditional(render)

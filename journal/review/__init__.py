@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     submitted manuscript, closing the reviews of a withdrawn one)."""
     from .. import signals
     from .commands import reminders_command
+    from .labels import event_label, event_note
     from .permissions import TEMPLATE_PREDICATES
     from .routing import route_on_submit
     from .services import cancel_on_withdraw
@@ -19,6 +20,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(reminders_command)
     app.context_processor(lambda: TEMPLATE_PREDICATES)
+    app.context_processor(lambda: {"event_label": event_label, "event_note": event_note})
     # A module-level function: blinker keeps one connection however many apps are made.
     signals.submission_submitted.connect(route_on_submit)
     signals.submission_withdrawn.connect(cancel_on_withdraw)

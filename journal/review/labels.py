@@ -1,5 +1,7 @@
 """Display labels of the machine values stored by the review area."""
 
+import re
+
 from flask_babel import lazy_gettext as _l
 
 from .models import AssignmentStatus, DecisionKind, Rating, Recommendation
@@ -62,7 +64,38 @@ EVENT_LABELS = {
     "schedule": _l("Scheduled for an issue"),
     "publish": _l("Published"),
     "unpublish": _l("Unpublished"),
+    "approve_galley": _l("Galley approved"),
+    "place_in_issue": _l("Placed in an issue"),
+    "reschedule": _l("Moved to another issue"),
+    "settings_changed": _l("Journal settings changed"),
 }
+
+FILE_KIND_LABELS = {
+    "manuscript": _l("manuscript"),
+    "anonymised_manuscript": _l("anonymised manuscript"),
+    "revision": _l("revised manuscript"),
+    "response_letter": _l("response to the reviewers"),
+    "review_attachment": _l("review attachment"),
+    "galley": _l("galley"),
+    "figure": _l("figure"),
+    "supplementary": _l("supplementary file"),
+}
+
+# Why routing gave a submission to its editor (journal/review/routing.py writes these).
+ROUTING_REASONS = {
+    "province editor with the fewest open submissions": _l(
+        "province editor with the fewest open submissions"
+    ),
+    "an editor of the province is an author: editor-in-chief": _l(
+        "an editor of the province is an author: editor-in-chief"
+    ),
+    "no editor for the province: editor-in-chief": _l(
+        "no editor for the province: editor-in-chief"
+    ),
+}
+
+_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b|\b(?:accept|reject)\b")
+_ISSUE_NOTE = re.compile(r"issue (\d+)")
 
 
 def status_label(status: str):
@@ -95,3 +128,17 @@ def decision_label(value: str):
 
 def event_label(action: str):
     return EVENT_LABELS.get(action, action)
+
+
+def event_note(note: str) -> str:
+    """An event's note for the reader: the machine values and the routing reasons it holds
+    (recommendations, decisions, file kinds) in the reader's language."""
+    codes = {
+        **{r.value: RECOMMENDATION_LABELS[r] for r in Recommendation},
+        **{d.value: DECISION_LABELS[d] for d in DecisionKind},
+        **FILE_KIND_LABELS,
+    }
+    for reason, label in ROUTING_REASONS.items():
+        note = note.replace(reason, str(label))
+    note = _ISSUE_NOTE.sub(lambda m: str(_l("issue no. %(id)s", id=m.group(1))), note)
+    return _CODE.sub(lambda m: str(codes.get(m.group(0), m.group(0))), note)

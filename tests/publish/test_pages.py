@@ -57,16 +57,22 @@ def meta(doc, name):
     return [m.get("content") for m in doc.xpath(f"//meta[@name='{name}']")]
 
 
-def test_home_shows_the_current_issue_and_latest_articles(client, published):
+def test_home_shows_the_current_issue_once_then_the_online_first_articles(client, published):
+    early = make_published_article(title_vi="Bài công bố trực tuyến trước", title_en="Online early")
     response = client.get("/")
     assert response.status_code == 200
     doc = page(response)
     assert doc.xpath("//section[@class='current-issue']//a[contains(@href, '/issues/')]")
-    titles = doc.xpath("//section[@class='latest-articles']//h3/a/text()")
-    assert "Độ mặn và năng suất" in titles
-    assert published["vi"].submission.title_vi in titles
+    in_issue = doc.xpath("//section[@class='current-issue']//h3/a/text()")
+    assert published["vi"].submission.title_vi in in_issue
+    online_first = doc.xpath("//section[@class='latest-articles']//h3/a/text()")
+    assert online_first == ["Bài công bố trực tuyến trước"]
+    links = doc.xpath("//main//h3/a/@href")
+    assert len(links) == len(set(links)) == 3  # every article once
+    assert f"/articles/{early.id}" in links
     assert doc.xpath("//link[@rel='alternate'][@type='application/atom+xml']/@href") == [
-        "/feeds/atom"
+        "/feeds/atom",
+        "/news/atom?lang=vi",
     ]
     assert doc.xpath("//ul[@class='provinces']//a/@href")[0].startswith("/provinces/")
 
