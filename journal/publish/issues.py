@@ -26,6 +26,7 @@ from ..submissions.models import Section, Submission
 from .models import GalleyVersion, approved_galley
 from .permissions import can_manage_issues, can_publish_submission, can_unpublish
 from .records import Article, DoiDeposit, Issue, IssueSection
+from .version_of_record import queue_record_runs, start_record_runs
 
 REASON_MAX = 2000
 TITLE_MAX = 300
@@ -242,7 +243,10 @@ def schedule_article(submission: Submission, issue: Issue, actor) -> Article:
     article.position = _next_position(issue, submission.section_id)
     _touch(submission)
     issue.updated_at = utcnow()
+    db.session.flush()
+    runs = queue_record_runs([article], actor)
     db.session.commit()
+    start_record_runs(runs)
     return article
 
 
@@ -362,8 +366,10 @@ def publish_issue(issue: Issue, actor) -> list[Article]:
     _assign_pages(articles)
     issue.published_at = when
     issue.updated_at = when
+    runs = queue_record_runs(articles, actor)
     db.session.commit()
     _send_published(newly)
+    start_record_runs(runs)
     return articles
 
 
@@ -385,8 +391,10 @@ def publish_online_first(submission: Submission, actor) -> Article:
     article = _article_of(submission) or _new_article(submission, galley)
     db.session.flush()
     _go_live(article, actor, utcnow())
+    runs = queue_record_runs([article], actor)
     db.session.commit()
     _send_published([article])
+    start_record_runs(runs)
     return article
 
 
@@ -417,8 +425,10 @@ def place_in_issue(article: Article, issue: Issue, actor) -> Article:
     now = utcnow()
     article.updated_at = now
     issue.updated_at = now
+    runs = queue_record_runs([article], actor)
     db.session.commit()
     signals.article_published.send(article)  # its citation changed: listeners refresh it
+    start_record_runs(runs)
     return article
 
 

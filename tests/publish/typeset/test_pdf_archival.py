@@ -77,7 +77,7 @@ def _check_archival(pdf, result) -> None:
 
 
 def _page_texts(pdf: bytes) -> list[str]:
-    text = subprocess.run(  # noqa: S603
+    text = subprocess.run(
         ["/usr/bin/pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout.decode()
     return text.split("\f")[:-1]
