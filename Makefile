@@ -9,9 +9,10 @@ PORT   ?= 5000
 # JOURNAL_BASE_URL is set.
 JOURNAL_BASE_URL ?= http://$(HOST):$(PORT)
 # Debian packages the journal needs to typeset: Pango (WeasyPrint), fonts covering Vietnamese
-# in full (Noto, DejaVu) and poppler-utils (page counts, PDF previews). The tests also need a
+# in full (Noto, DejaVu), Noto CJK (Thai, Khmer and Lao are in fonts-noto-core) for names and
+# references in those scripts, and poppler-utils (page counts, PDF previews). The tests also need a
 # real browser for the end-to-end tests, and systemd-analyze checks the units in deploy/systemd.
-RUN_PACKAGES    := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-dejavu-core poppler-utils
+RUN_PACKAGES    := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk fonts-dejavu-core poppler-utils
 SYSTEM_PACKAGES := $(RUN_PACKAGES) chromium systemd
 
 .PHONY: run serve test test-sqlite test-postgresql lint format install translations system-deps run-deps extract-messages clean

@@ -20,6 +20,7 @@ from .. import signals, workflow
 from ..errors import JournalError, NotFound, PermissionDenied, StaleError, WorkflowError
 from ..events import record_event
 from ..extensions import db
+from ..mail import deliver_after_commit, external_url, queue_mail
 from ..models_base import utcnow
 from ..settings import journal_settings
 from ..submissions.models import Section, Submission
@@ -338,14 +339,42 @@ def _go_live(article: Article, actor, when) -> None:
         workflow.transition(submission, "publish", actor)
         article.published_at = when
         _touch(submission)
+        _announce(article)
     if article.deposit is None:
         db.session.add(DoiDeposit(article=article, doi=article.doi, status="pending"))
     article.updated_at = when
 
 
 def _send_published(articles: Sequence[Article]) -> None:
+    if articles:
+        deliver_after_commit()
     for article in articles:
         signals.article_published.send(article)
+
+
+def _announce(article: Article) -> None:
+    """Queue the news of publication to every author of the article (each address once):
+    its DOI and its address. Sent after the commit (``_send_published``)."""
+    from ..accounts.models import User
+
+    submission = article.submission
+    link = external_url("publish.article", article_id=article.id)
+    seen = set()
+    for author in submission.authors:
+        address = (author.email or "").strip()
+        if not address or address.lower() in seen:
+            continue
+        seen.add(address.lower())
+        user = db.session.get(User, author.user_id) if author.user_id else None
+        queue_mail(
+            user or address,
+            "article_published",
+            locale=None if user else submission.language,
+            article=article,
+            submission=submission,
+            name=author.full_name,
+            link=link,
+        )
 
 
 @_one_transaction
