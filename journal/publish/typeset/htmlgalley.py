@@ -251,6 +251,7 @@ class Front:
     dates: list[tuple[str, str, str]]  # kind, ISO 8601, as printed in the article's language
     licence_url: str | None
     licence_text: str
+    running_head: str
     copyright: str
     funding: str
     issn: list[str] = field(default_factory=list)
@@ -367,6 +368,8 @@ def read_front(tree: etree._Element) -> Front:
         lpage=_text(am.find("lpage")) or None,
         dates=dates,
         licence_url=licence.get(HREF) if licence is not None else None,
+        running_head=_text(am.find("title-group/alt-title[@alt-title-type='running-head']"))
+        or _text(am.find("title-group/article-title")),
         licence_text=_text(licence.find("license-p")) if licence is not None else "",
         copyright=_text(am.find("permissions/copyright-statement")),
         funding=_text(am.find("funding-group/funding-statement")),
