@@ -194,7 +194,7 @@ def test_citation_downloads(client, published):
     bib = client.get(f"/articles/{article.id}/cite.bib")
     assert bib.status_code == 200 and bib.mimetype == "application/x-bibtex"
     text = bib.get_data(as_text=True)
-    assert text.startswith(f"@article{{mdj2025_{article.id},")
+    assert text.startswith(f"@article{{mdj{article.year}_{article.id},")
     assert "author = {Nguyễn, Văn An}" in text and "pages = {1--9}" in text
     assert f"doi = {{{article.doi}}}" in text
     ris = client.get(f"/articles/{article.id}/cite.ris").get_data(as_text=True)
