@@ -171,7 +171,7 @@ def test_landing_page_content(client, published, typeset_galleys):
     assert images == [f"/articles/{article.id}/media/{figure}"]
     assert not full.xpath(".//script") and not doc.xpath("//script[not(@type)]")
     citation = doc.xpath("//p[@class='citation']")[0].text_content()
-    assert citation.startswith("Nguyễn, V. A. (2025).") and "3(2), 1–9" in citation
+    assert citation.startswith(f"Nguyễn, V. A. ({article.year}).") and "3(2), 1–9" in citation
 
 
 def test_galleys_and_media_are_served(client, published, typeset_galleys):
