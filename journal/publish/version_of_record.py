@@ -7,9 +7,10 @@ the first page.
 The publishing services queue a ``TypesetRun`` per article in the same transaction
 (``queue_record_runs``) and enqueue one job after their commit (``start_record_runs``).
 The job (``publish.version_of_record``) works through an issue's articles in table-of-contents
-order, so that each first page follows the previous article's last page; each run shows its
-stage on the production page like any other. The article keeps its approved galley until its
-version of record is made; a run that fails leaves it there, with the reason in the run.
+order, one article per job, so that each first page follows the previous article's last
+page; each run shows its stage on the production page like any other. The article keeps
+its approved galley until its version of record is made; a run that fails leaves it there,
+with the reason in the run.
 """
 
 from __future__ import annotations
@@ -70,9 +71,16 @@ def start_record_runs(runs: Sequence[TypesetRun]) -> None:
 
 
 @jobs.job(JOB)
-def make_versions_of_record(run_ids: list[int]) -> list[str]:
-    """Make each run's version of record, in order; returns each run's final status."""
-    return [_make_one(run_id) for run_id in run_ids]
+def make_versions_of_record(run_ids: list[int]) -> str:
+    """Make the first run's version of record, then queue the job again for the others (in
+    order: each article's first page follows the one before; one job per article keeps each
+    within a worker's time limit). Returns the first run's final status."""
+    if not run_ids:
+        return "skipped"
+    status = _make_one(run_ids[0])
+    if run_ids[1:]:
+        jobs.enqueue(JOB, list(run_ids[1:]))
+    return status
 
 
 def _make_one(run_id: int) -> str:
