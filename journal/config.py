@@ -179,9 +179,16 @@ TYPESET_PDF_MEMORY_LIMIT = 2 << 30
 JOURNAL_ID = "mdjst"
 JOURNAL_PUBLISHER_LOC = "Cần Thơ, Việt Nam"
 
-# Search (journal/search/). SEARCH_DIR None = ``search/`` in the instance folder (the whoosh
-# index, one directory per generation). A query stops after SEARCH_TIME_LIMIT seconds and
-# answers with what it found and a notice. Results per page on /search (at most 50).
+# Search (journal/search/). SEARCH_ENGINE: "tantivy" (compiled, the default) or "whoosh"
+# (pure Python). SEARCH_DIR None = ``search/`` in the instance folder (one folder per engine
+# and index, one sub-folder per build). A query stops after SEARCH_TIME_LIMIT seconds and
+# answers with what it found and a notice. Results per page on /search (at most 50). Each
+# node keeps its own index, caught up from the database's change log on start and at least
+# every SEARCH_CATCH_UP_SECONDS; changes are kept SEARCH_CHANGE_RETENTION_DAYS for nodes
+# that were away (a node away longer rebuilds its index).
+SEARCH_ENGINE = "tantivy"
 SEARCH_DIR = None
 SEARCH_TIME_LIMIT = 0.5
 SEARCH_PAGE_SIZE = 10
+SEARCH_CATCH_UP_SECONDS = 2.0
+SEARCH_CHANGE_RETENTION_DAYS = 7

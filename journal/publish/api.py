@@ -1,5 +1,5 @@
 """The read-only JSON API, ``/api/v1/``: issues, articles (filters, cursor pagination), one
-article, and its OpenAPI description at ``/api/v1/openapi.json``.
+article, full-text search, and its OpenAPI description at ``/api/v1/openapi.json``.
 
 Every field that has two languages is an object ``{"vi": …, "en": …}``. Cursors are signed
 (a tampered or foreign cursor answers 400) and bound to the filters they were made for.
@@ -220,6 +220,7 @@ def index():
         {
             "issues": public_url("api.issues_index"),
             "articles": public_url("api.articles_index"),
+            "search": public_url("api.search"),
             "openapi": public_url("api.openapi"),
         }
     )
@@ -298,6 +299,67 @@ def article_detail(article_id: int):
         response.status_code = 410
         return response
     return conditional(lambda: jsonify(article_json(found)))
+
+
+SEARCH_LIMIT_MAX = 50
+
+
+@bp.get("/search")
+def search():
+    """The public search (same query language, facets and engine as ``/search``).
+    ``partial`` is true when the search stopped at its time limit: such an answer is never
+    stored by caches."""
+    from ..search import services
+    from ..search.views import MAX_ARG_CHARS, filters_from_args
+
+    text = request.args.get("q", "")
+    if not text.strip() or len(text) > MAX_ARG_CHARS:
+        raise BadRequest(_("Give the words to search for in q (at most 10,000 characters)."))
+    page = request.args.get("page", "1")
+    found = services.search_articles(
+        text,
+        filters=filters_from_args(),
+        sort=request.args.get("sort", "relevance")[:32],
+        page=int(page) if page.isdigit() and len(page) < 6 else 1,
+        page_size=min(_clamp_limit(request.args.get("limit")), SEARCH_LIMIT_MAX),
+    )
+    partial = services.is_partial(found)
+    response = jsonify(
+        {
+            "query": found.query,
+            "total": found.total,
+            "page": found.page,
+            "pages": found.pages,
+            "partial": partial,
+            "error": found.error,
+            "notices": found.notice_codes(),
+            "suggestion": found.suggestion,
+            "facets": {
+                facet: [{"value": v.value, "count": v.count, "selected": v.selected} for v in vs]
+                for facet, vs in found.facets.items()
+            },
+            "data": [_search_hit(hit) for hit in found.hits],
+        }
+    )
+    response.headers["Cache-Control"] = "no-store" if partial else "public, no-cache"
+    return response
+
+
+def _search_hit(hit) -> dict:
+    fields = hit.fields
+    return {
+        "id": int(hit.id),
+        "rank": hit.rank,
+        "score": round(hit.score, 4),
+        "url": public_url("publish.article", article_id=int(hit.id)),
+        "title": {"vi": fields.get("title_vi", ""), "en": fields.get("title_en", "")},
+        "doi": fields.get("doi") or None,
+        "published": fields.get("published"),
+        "province": fields.get("province_code") or None,
+        "section": fields.get("section") or None,
+        "language": fields.get("language") or None,
+        "year": fields.get("year"),
+    }
 
 
 @bp.get("/openapi.json")

@@ -243,6 +243,69 @@ def document(server_url: str) -> dict:
                     },
                 }
             },
+            "/search": {
+                "get": {
+                    "summary": "Full-text search of the published articles",
+                    "description": (
+                        "The query language of the site's search page (accents optional; "
+                        "quotes for a phrase; -word to leave out; author:, keyword:, "
+                        "title:, doi:, task:). `partial` is true when the search stopped at "
+                        "its time limit: the answer is incomplete and is sent with "
+                        "Cache-Control: no-store."
+                    ),
+                    "parameters": [
+                        {**_param("q", "What to search for", {"type": "string"}), "required": True},
+                        _param("province", "Province code (repeatable)", {"type": "string"}),
+                        _param("year", "Year (repeatable)", {"type": "string"}),
+                        _param("section", "Section code (repeatable)", {"type": "string"}),
+                        _param(
+                            "language",
+                            "The article's language",
+                            {"type": "string", "enum": ["vi", "en"]},
+                        ),
+                        _param(
+                            "sort",
+                            "Order of the results",
+                            {"type": "string", "enum": ["relevance", "newest"]},
+                        ),
+                        _param("page", "Page, from 1", {"type": "integer", "default": 1}),
+                        _param(
+                            "limit",
+                            "Page size; values outside 1–50 are clamped",
+                            {"type": "integer", "default": 20},
+                        ),
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "A page of results",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "query": {"type": "string"},
+                                            "total": {"type": "integer"},
+                                            "page": {"type": "integer"},
+                                            "pages": {"type": "integer"},
+                                            "partial": {"type": "boolean"},
+                                            "error": {"type": ["string", "null"]},
+                                            "notices": {
+                                                "type": "array",
+                                                "items": {"type": "string"},
+                                            },
+                                            "suggestion": {"type": ["string", "null"]},
+                                            "facets": {"type": "object"},
+                                            "data": {"type": "array", "items": {"type": "object"}},
+                                        },
+                                        "required": ["total", "partial", "data"],
+                                    }
+                                }
+                            },
+                        },
+                        "400": _error_response("No words to search for, or too many"),
+                    },
+                }
+            },
             "/articles/{article_id}": {
                 "get": {
                     "summary": "One published article",

@@ -168,6 +168,7 @@ def test_openapi_document(client, app):
         "/issues/{issue_id}",
         "/articles",
         "/articles/{article_id}",
+        "/search",
     }
     params = {p["name"] for p in doc["paths"]["/articles"]["get"]["parameters"]}
     assert params == {

@@ -1,7 +1,7 @@
 """typesetting runs that make an article's version of record
 
 Revision ID: 0016
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-08 02:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
