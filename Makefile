@@ -9,10 +9,11 @@ PORT   ?= 5000
 # JOURNAL_BASE_URL is set.
 JOURNAL_BASE_URL ?= http://$(HOST):$(PORT)
 # Debian packages the journal needs to typeset: Pango (WeasyPrint), fonts covering Vietnamese
-# in full (Noto, DejaVu) and poppler-utils (page counts, PDF previews). The tests also need a
-# real browser for the end-to-end tests, Node.js and npm for the accessibility checks they run
-# (axe-core, package.json), and systemd-analyze checks the units in deploy/systemd.
-RUN_PACKAGES    := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core poppler-utils
+# in full (Noto, DejaVu), Noto CJK (Thai, Khmer and Lao are in fonts-noto-core) for names and
+# references in those scripts, and poppler-utils (page counts, PDF previews). The tests also
+# need a real browser for the end-to-end tests, Node.js and npm for the accessibility checks
+# they run (axe-core, package.json), and systemd-analyze checks the units in deploy/systemd.
+RUN_PACKAGES    := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk fonts-dejavu-core poppler-utils
 SYSTEM_PACKAGES := $(RUN_PACKAGES) chromium nodejs systemd
 NODE_STAMP      := node_modules/.installed-stamp
 

@@ -4,7 +4,8 @@ WeasyPrint on the same input.
 
     .venv/bin/python bench/typeset.py [--runs 5] [--xsd ../shared/schemas/jats/...xsd]
 
-Targets: pipeline ≤ 1.3 × (raw pandoc + raw WeasyPrint), and under 3 s.
+Target: pipeline ≤ 1.15 × (raw pandoc + raw WeasyPrint). The pipeline's PDF is PDF/A-3b, tagged,
+made in a bounded child process; raw WeasyPrint is a plain `write_pdf` in this process.
 """
 
 from __future__ import annotations
@@ -174,8 +175,8 @@ def main() -> None:
         ratio = f"{value / raw:.2f}" if raw else ""
         print(f"{stage:<12}{value:>12.3f}{(f'{raw:.3f}' if raw else ''):>10}{ratio:>8}")
     print(f"{'total':<12}{total:>12.3f}{raw_p + raw_w:>10.3f}{total / (raw_p + raw_w):>8.2f}")
-    verdict = "ok" if total <= 1.3 * (raw_p + raw_w) and total < 3 else "MISSED"
-    print(f"target ≤ 1.3 × raw and < 3 s: {verdict}")
+    verdict = "ok" if total <= 1.15 * (raw_p + raw_w) else "MISSED"
+    print(f"target ≤ 1.15 × raw: {verdict}")
 
 
 if __name__ == "__main__":

@@ -22,10 +22,11 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(doctor_command)
 
-    from .publish.cli import crossref_group, doaj_group
+    from .publish.cli import crossref_group, doaj_group, typeset_command
 
     app.cli.add_command(crossref_group)
     app.cli.add_command(doaj_group)
+    app.cli.add_command(typeset_command)
 
     from .schemas.cli import schemas_group
 

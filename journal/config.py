@@ -274,6 +274,12 @@ SCHEMAS_FETCH_TIMEOUT = 60
 # A typesetting run still queued or running after this many seconds is shown as stopped
 # (its worker was killed or restarted); the editor can start it again.
 TYPESET_STALE_AFTER = 15 * 60
+# Bounds of one run's two heavy stages: pandoc (converting) and WeasyPrint (the PDF) are
+# stopped past so many seconds or bytes of memory, and the run fails with a plain message.
+TYPESET_TIME_LIMIT = 60
+TYPESET_MEMORY_LIMIT = 1 << 30
+TYPESET_PDF_TIME_LIMIT = 120
+TYPESET_PDF_MEMORY_LIMIT = 2 << 30
 # The journal's id in the JATS journal-meta, and the publisher's place.
 JOURNAL_ID = "mdjst"
 JOURNAL_PUBLISHER_LOC = "Cần Thơ, Việt Nam"

@@ -95,7 +95,10 @@ class TypesetCache:
     def __call__(self, manuscript, fmt, meta, workdir, *, xsd_path, progress=None, **options):
         figures = options.get("figures")
         bibliography = options.get("bibliography")
-        limits = (options.get("time_limit"), options.get("memory_limit"))
+        limits = tuple(
+            options.get(name)
+            for name in ("time_limit", "memory_limit", "pdf_time_limit", "pdf_memory_limit")
+        )
         key = self.key(
             manuscript,
             fmt,

@@ -73,11 +73,10 @@ def cite_data(article, *, url: str, journal: str, journal_abbrev: str, publisher
         authors.append(
             CiteAuthor(author.full_name, given, family, author.orcid, author.affiliation or "")
         )
-    published = article.published_at.date() if article.published_at else None
+    published = article.published_on
     issue = article.issue if article.issue is not None and article.issue.is_published else None
     return CiteData(
-        key=f"mdj{(issue.year if issue else published.year) if (issue or published) else ''}"
-        f"_{article.id}",
+        key=f"mdj{article.year or ''}_{article.id}",
         language=lang,
         title=_line(getattr(submission, f"title_{lang}") or submission.title(lang)),
         other_title=_line(getattr(submission, f"title_{other}")),
@@ -86,7 +85,7 @@ def cite_data(article, *, url: str, journal: str, journal_abbrev: str, publisher
         journal_abbrev=journal_abbrev,
         publisher=publisher,
         issn=tuple(i for i in issn if i),
-        year=issue.year if issue else (published.year if published else None),
+        year=article.year,
         published=published,
         volume=issue.volume if issue else None,
         number=issue.number if issue else None,

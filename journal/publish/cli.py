@@ -1,6 +1,11 @@
-"""``journal crossref …`` and ``journal doaj export``."""
+"""``journal crossref …``, ``journal doaj export`` and ``journal typeset``."""
 
 from __future__ import annotations
+
+import json
+import tempfile
+import time
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
@@ -162,3 +167,111 @@ def doaj_export(issue_id):
         raise _problems(error) from None
     _note_if_no_schema("doaj")
     click.echo(xml, nl=False)
+
+
+FORMAT_OF_SUFFIX = {".docx": "docx", ".odt": "odt", ".md": "md", ".markdown": "md", ".tex": "tex"}
+FIGURE_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
+@click.command("typeset")
+@click.argument("manuscript", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--metadata",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The front matter as JSON (titles, abstracts, keywords, authors, DOI, pages …).",
+)
+@click.option(
+    "--bibliography",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A BibTeX, CSL JSON or YAML file for the citations.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder for article.xml, article.html, article.pdf, media/ and report.json.",
+)
+@with_appcontext
+def typeset_command(manuscript: Path, metadata: Path | None, bibliography, out_dir: Path):
+    """Typeset MANUSCRIPT (.docx, .odt, .md, .tex) outside the workflow: the same pipeline
+    as production, its JATS, HTML and PDF galleys and its report written into --out.
+    Images next to a Markdown or LaTeX manuscript are its figures."""
+    from ..schemas import installed_schema
+    from .production_job import typeset_limits
+    from .production_meta import meta_from_mapping
+    from .typeset import TypesetError, typeset
+
+    fmt = FORMAT_OF_SUFFIX.get(manuscript.suffix.lower())
+    if fmt is None:
+        raise click.ClickException(
+            f"{manuscript.name}: not a manuscript the pipeline reads (.docx, .odt, .md, .tex)."
+        )
+    try:
+        data = json.loads(metadata.read_text(encoding="utf-8")) if metadata else {}
+        meta = meta_from_mapping(data, default_title=manuscript.stem)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"The metadata cannot be used: {error}") from None
+    if not (meta.journal.issn or meta.journal.eissn):
+        raise click.ClickException(
+            "The journal's ISSN is not set (ISSN_PRINT or ISSN_ONLINE), and a valid JATS "
+            "article needs one."
+        )
+    figures = {
+        p.name: p
+        for p in sorted(manuscript.parent.iterdir())
+        if p.is_file() and p.suffix.lower() in FIGURE_SUFFIXES
+    }
+    schema = installed_schema("jats")
+    stages: dict[str, float] = {}
+    clock = [time.perf_counter(), None]
+
+    def progress(stage: str) -> None:
+        now = time.perf_counter()
+        if clock[1] is not None:
+            stages[clock[1]] = round(now - clock[0], 3)
+        clock[:] = [now, stage]
+        click.echo(f"{stage} …", err=True)
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="typeset-") as workdir:
+        try:
+            galleys = typeset(
+                manuscript,
+                fmt,
+                meta,
+                workdir,
+                xsd_path=schema,
+                progress=progress,
+                figures=figures if fmt in ("md", "tex") else None,
+                bibliography=bibliography,
+                **typeset_limits(),
+            )
+        except TypesetError as error:
+            raise click.ClickException(str(error.message)) from None
+    stages[clock[1]] = round(time.perf_counter() - clock[0], 3)
+    _write_galleys(out_dir, galleys, manuscript, fmt, stages)
+    click.echo(f"article.xml, article.html, article.pdf and report.json are in {out_dir}")
+
+
+def _write_galleys(out_dir: Path, galleys, manuscript: Path, fmt: str, stages: dict) -> None:
+    from .production_job import pdf_page_count
+
+    (out_dir / "article.xml").write_bytes(galleys.jats)
+    (out_dir / "article.html").write_text(galleys.html, encoding="utf-8")
+    (out_dir / "article.pdf").write_bytes(galleys.pdf)
+    if galleys.media:
+        (out_dir / "media").mkdir(exist_ok=True)
+        for name, data in galleys.media.items():
+            (out_dir / "media" / name).write_bytes(data)
+    report = {
+        "manuscript": manuscript.name,
+        "format": fmt,
+        "schema_validated": galleys.schema_validated,
+        "pdf_pages": pdf_page_count(galleys.pdf),
+        "media": sorted(galleys.media),
+        "seconds": stages,
+    }
+    (out_dir / "report.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
+    )

@@ -90,7 +90,7 @@ def issue_info(issue: Issue | None) -> IssueInfo | None:
         volume=issue.volume,
         number=issue.number,
         year=issue.year,
-        publication_date=issue.published_at.date(),
+        publication_date=issue.published_on,
     )
 
 
@@ -124,7 +124,7 @@ def article_record(article: Article) -> ArticleRecord:
             )
             for a in submission.authors
         ),
-        published_online=article.published_at.date() if article.published_at else None,
+        published_online=article.published_on,
         first_page=article.first_page if in_issue else None,
         last_page=article.last_page if in_issue else None,
         pdf_url=pdf_url(article) if article.is_live else None,

@@ -72,8 +72,8 @@ def highwire_tags(article, references=()) -> list[tuple[str, str]]:
         orcid = normalize_orcid(author.orcid)
         if orcid:
             tags.append(("citation_author_orcid", orcid))
-    tags.append(("citation_publication_date", _date(article.published_at, "/")))
-    tags.append(("citation_online_date", _date(article.published_at, "/")))
+    tags.append(("citation_publication_date", _date(article.published_on, "/")))
+    tags.append(("citation_online_date", _date(article.published_on, "/")))
     tags.append(("citation_journal_title", info.title(lang)))
     if info.abbrev:
         tags.append(("citation_journal_abbrev", info.abbrev))
@@ -116,7 +116,7 @@ def dublin_core_tags(article) -> list[tuple[str, str, str | None]]:
             tags.append(("DC.description", " ".join(abstract.split()), lang))
         tags += [("DC.subject", k, lang) for k in submission.keywords(lang)]
     tags += [
-        ("DC.date", _date(article.published_at), None),
+        ("DC.date", _date(article.published_on), None),
         ("DC.identifier", doi_url(article.doi), None),
         ("DC.identifier", article_url(article), None),
         ("DC.publisher", info.publisher, None),
@@ -156,7 +156,7 @@ def json_ld_data(article) -> dict:
         part_of = {
             "@type": "PublicationIssue",
             "issueNumber": str(issue.number),
-            "datePublished": _date(issue.published_at),
+            "datePublished": _date(issue.published_on),
             "isPartOf": {
                 "@type": "PublicationVolume",
                 "volumeNumber": str(issue.volume),
@@ -175,7 +175,7 @@ def json_ld_data(article) -> dict:
         "alternativeHeadline": getattr(submission, f"title_{other}"),
         "inLanguage": lang,
         "author": authors,
-        "datePublished": _date(article.published_at),
+        "datePublished": _date(article.published_on),
         "dateModified": _date(article.updated_at),
         "isPartOf": part_of,
         "abstract": getattr(submission, f"abstract_{lang}"),

@@ -20,12 +20,14 @@ from .. import signals, workflow
 from ..errors import JournalError, NotFound, PermissionDenied, StaleError, WorkflowError
 from ..events import record_event
 from ..extensions import db
+from ..mail import deliver_after_commit, external_url, queue_mail
 from ..models_base import utcnow
 from ..settings import journal_settings
 from ..submissions.models import Section, Submission
 from .models import GalleyVersion, approved_galley
 from .permissions import can_manage_issues, can_publish_submission, can_unpublish
 from .records import Article, DoiDeposit, Issue, IssueSection
+from .version_of_record import queue_record_runs, start_record_runs
 
 REASON_MAX = 2000
 TITLE_MAX = 300
@@ -242,7 +244,10 @@ def schedule_article(submission: Submission, issue: Issue, actor) -> Article:
     article.position = _next_position(issue, submission.section_id)
     _touch(submission)
     issue.updated_at = utcnow()
+    db.session.flush()
+    runs = queue_record_runs([article], actor)
     db.session.commit()
+    start_record_runs(runs)
     return article
 
 
@@ -334,14 +339,42 @@ def _go_live(article: Article, actor, when) -> None:
         workflow.transition(submission, "publish", actor)
         article.published_at = when
         _touch(submission)
+        _announce(article)
     if article.deposit is None:
         db.session.add(DoiDeposit(article=article, doi=article.doi, status="pending"))
     article.updated_at = when
 
 
 def _send_published(articles: Sequence[Article]) -> None:
+    if articles:
+        deliver_after_commit()
     for article in articles:
         signals.article_published.send(article)
+
+
+def _announce(article: Article) -> None:
+    """Queue the news of publication to every author of the article (each address once):
+    its DOI and its address. Sent after the commit (``_send_published``)."""
+    from ..accounts.models import User
+
+    submission = article.submission
+    link = external_url("publish.article", article_id=article.id)
+    seen = set()
+    for author in submission.authors:
+        address = (author.email or "").strip()
+        if not address or address.lower() in seen:
+            continue
+        seen.add(address.lower())
+        user = db.session.get(User, author.user_id) if author.user_id else None
+        queue_mail(
+            user or address,
+            "article_published",
+            locale=None if user else submission.language,
+            article=article,
+            submission=submission,
+            name=author.full_name,
+            link=link,
+        )
 
 
 @_one_transaction
@@ -362,8 +395,10 @@ def publish_issue(issue: Issue, actor) -> list[Article]:
     _assign_pages(articles)
     issue.published_at = when
     issue.updated_at = when
+    runs = queue_record_runs(articles, actor)
     db.session.commit()
     _send_published(newly)
+    start_record_runs(runs)
     return articles
 
 
@@ -385,8 +420,10 @@ def publish_online_first(submission: Submission, actor) -> Article:
     article = _article_of(submission) or _new_article(submission, galley)
     db.session.flush()
     _go_live(article, actor, utcnow())
+    runs = queue_record_runs([article], actor)
     db.session.commit()
     _send_published([article])
+    start_record_runs(runs)
     return article
 
 
@@ -417,8 +454,10 @@ def place_in_issue(article: Article, issue: Issue, actor) -> Article:
     now = utcnow()
     article.updated_at = now
     issue.updated_at = now
+    runs = queue_record_runs([article], actor)
     db.session.commit()
     signals.article_published.send(article)  # its citation changed: listeners refresh it
+    start_record_runs(runs)
     return article
 
 

@@ -40,6 +40,11 @@ class TypesetRun(db.Model):
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
     source_file_id: Mapped[int] = mapped_column(ForeignKey("submission_files.id"))
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Set for a run that makes the article's version of record (final DOI, volume, issue,
+    # pages, publication date); None for a production run.
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", use_alter=True), index=True
+    )
     status: Mapped[str] = mapped_column(String(16), default="queued")
     # The stage now running or the one that failed: converting, enriching, validating, html, pdf.
     stage: Mapped[str] = mapped_column(String(16), default="")
@@ -50,6 +55,7 @@ class TypesetRun(db.Model):
 
     submission = relationship("Submission")
     source_file = relationship("SubmissionFile")
+    article = relationship("Article")
     galley: Mapped[GalleyVersion | None] = relationship(back_populates="run")
 
 

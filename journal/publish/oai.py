@@ -596,7 +596,7 @@ def oai_dc(article: Article) -> etree._Element:
     if submission.funded_task is not None:
         task = submission.funded_task
         dc("contributor", f"{task.agency} ({task.code})")
-    dc("date", article.published_at.strftime("%Y-%m-%d"))
+    dc("date", article.published_on.isoformat())
     dc("type", "Text")
     dc("type", "info:eu-repo/semantics/article")
     dc("format", "application/pdf")
@@ -606,7 +606,7 @@ def oai_dc(article: Article) -> etree._Element:
     source = info.title(submission.language)
     issue = article.issue if article.issue is not None and article.issue.is_published else None
     if issue is not None:
-        source += f"; Vol. {issue.volume} No. {issue.number} ({issue.year})"
+        source += f"; Vol. {issue.volume} No. {issue.number} ({article.year})"
         if article.first_page:
             source += f": {article.pages}"
     dc("source", source)

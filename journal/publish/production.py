@@ -29,6 +29,7 @@ from typing import BinaryIO
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from markupsafe import escape
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import jobs, signals, workflow
@@ -462,6 +463,15 @@ def galley_file(galley: GalleyVersion, kind: str) -> tuple[Path, str, str]:
     column, media_type, extension = GALLEY_KINDS[kind]
     name = f"{current_app.config['JOURNAL_ID']}-{galley.submission_id}-v{galley.number}"
     return file_store().path_for(getattr(galley, column)), media_type, f"{name}.{extension}"
+
+
+def preview_document(galley: GalleyVersion, stylesheet_href: str) -> str:
+    """The HTML galley as the editor previews it: styled by the public site's stylesheet, as
+    readers will see its text on the article's page."""
+    path, _media_type, _name = galley_file(galley, "html")
+    html = path.read_text(encoding="utf-8")
+    link = f'<link rel="stylesheet" href="{escape(stylesheet_href)}">'
+    return html.replace("</head>", f"{link}\n</head>", 1)
 
 
 def galley_media(galley: GalleyVersion, name: str) -> tuple[Path, str] | None:

@@ -34,7 +34,7 @@ from ..storage import file_store
 from ..submissions.models import SubmissionFile
 from .models import GalleyVersion, TypesetRun
 from .production_meta import article_meta
-from .typeset import TypesetError, pdf_preview_pngs, typeset
+from .typeset import ArticleMeta, TypesetError, pdf_preview_pngs, typeset
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def run_typesetting(run_id: int) -> str:
         return "skipped"
     clock = StageClock()
     try:
-        galleys = _typeset(run_id, clock)
+        galleys = typeset_run(run_id, clock)
         clock.start("saving")  # files, page count, previews: logged, not a stage of the run
         status = finish_run(run_id, galleys)
     except TypesetError as error:
@@ -98,7 +98,7 @@ def run_typesetting(run_id: int) -> str:
         status = "failed"
     except Exception as error:
         log.exception("typesetting run %s failed", run_id)
-        fail_run(run_id, _unexpected(run_id, error))
+        fail_run(run_id, unexpected_failure(run_id, error))
         status = "failed"
     clock.stop()
     log.info("typesetting run %s %s: %s", run_id, status, clock)
@@ -137,15 +137,23 @@ def claim_run(run_id: int) -> bool:
     return result.rowcount == 1
 
 
-def _typeset(run_id: int, clock: StageClock):
-    run = db.session.get(TypesetRun, run_id)
-    submission = run.submission
+def front_matter(submission, **final) -> ArticleMeta:
+    """The submission's front matter; ``final`` adds the version of record's DOI, volume,
+    issue, pages and date. Incomplete front matter is a plain ``TypesetError``."""
     try:
-        meta = article_meta(submission)
+        return article_meta(submission, **final)
     except ValueError as error:
         raise TypesetError(
             _l("The submission's front matter is incomplete: %(detail)s", detail=str(error))
         ) from None
+
+
+def typeset_run(run_id: int, clock: StageClock, meta: ArticleMeta | None = None):
+    """Run the pipeline for ``run_id`` on its manuscript version, with ``meta`` (the
+    submission's front matter when None), within the configured limits."""
+    run = db.session.get(TypesetRun, run_id)
+    submission = run.submission
+    meta = meta or front_matter(submission)
     if not (meta.journal.issn or meta.journal.eissn):
         raise TypesetError(
             _l(
@@ -176,10 +184,22 @@ def _typeset(run_id: int, clock: StageClock):
             xsd_path=schema,
             progress=report,
             figures=figure_files(submission),
+            **typeset_limits(),
         )
 
 
-def _unexpected(run_id: int, error: Exception):
+def typeset_limits() -> dict:
+    """The configured bounds of pandoc and of WeasyPrint for one run."""
+    config = current_app.config
+    return {
+        "time_limit": float(config["TYPESET_TIME_LIMIT"]),
+        "memory_limit": int(config["TYPESET_MEMORY_LIMIT"]),
+        "pdf_time_limit": float(config["TYPESET_PDF_TIME_LIMIT"]),
+        "pdf_memory_limit": int(config["TYPESET_PDF_MEMORY_LIMIT"]),
+    }
+
+
+def unexpected_failure(run_id: int, error: Exception):
     db.session.rollback()
     run = db.session.get(TypesetRun, run_id)
     stage = run.stage if run is not None else ""

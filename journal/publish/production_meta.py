@@ -129,3 +129,76 @@ def article_meta(
         funding=_funding(submission),
         section=submission.section.name(submission.language) if submission.section else "",
     )
+
+
+def _day(value, name: str) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"“{name}” must be a date written YYYY-MM-DD, not {value!r}") from None
+
+
+def _words(value, name: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [w for w in (part.strip() for part in value.split(",")) if w]
+    if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
+        raise ValueError(f"“{name}” must be a list of words")
+    return tuple(value)
+
+
+def meta_from_mapping(data: dict, *, default_title: str) -> ArticleMeta:
+    """Front matter given as plain data (``journal typeset --metadata FILE.json``): the
+    article's language, titles, abstracts, keywords, authors (``name``, ``affiliation``,
+    ``orcid``, ``email``, ``corresponding``), and, for a version of record, ``doi``,
+    ``volume``, ``issue``, ``fpage``, ``lpage``, ``pub_date`` and ``history``. The journal
+    is this installation's. Raises ValueError with a plain message."""
+    if not isinstance(data, dict):
+        raise ValueError("the metadata must be a JSON object")
+    texts = {}
+    for key in ("title_vi", "title_en", "abstract_vi", "abstract_en"):
+        value = data.get(key, "")
+        if not isinstance(value, str):
+            raise ValueError(f"“{key}” must be text")
+        texts[key] = value.strip()
+    title = texts["title_vi"] or texts["title_en"] or default_title
+    authors = []
+    for entry in data.get("authors") or [{"name": "Khuyết danh"}]:
+        if not isinstance(entry, dict) or not str(entry.get("name") or "").strip():
+            raise ValueError("each author needs a “name”")
+        name = str(entry["name"]).strip()
+        orcid = str(entry.get("orcid") or "").strip() or None
+        if orcid and not orcid.startswith("http"):
+            orcid = f"https://orcid.org/{orcid}"
+        authors.append(
+            Author.from_full_name(
+                name,
+                eastern=is_eastern_name(name),
+                affiliation=str(entry.get("affiliation") or ""),
+                orcid=orcid,
+                email=str(entry.get("email") or "") or None,
+                corresponding=bool(entry.get("corresponding")),
+            )
+        )
+    history = data.get("history") or {}
+    if not isinstance(history, dict):
+        raise ValueError("“history” must be an object with received, revised, accepted")
+    optional = {k: data.get(k) for k in ("doi", "volume", "issue", "fpage", "lpage")}
+    return ArticleMeta(
+        journal=journal_identity(),
+        language=str(data.get("language") or "vi"),
+        title_vi=texts["title_vi"] or title,
+        title_en=texts["title_en"] or title,
+        abstract_vi=texts["abstract_vi"] or "(Chưa có tóm tắt.)",
+        abstract_en=texts["abstract_en"] or "(No abstract given.)",
+        authors=tuple(authors),
+        keywords_vi=_words(data.get("keywords_vi") or [], "keywords_vi"),
+        keywords_en=_words(data.get("keywords_en") or [], "keywords_en"),
+        pub_date=_day(data.get("pub_date"), "pub_date"),
+        history=History(
+            **{k: _day(history.get(k), k) for k in ("received", "revised", "accepted")}
+        ),
+        section=str(data.get("section") or ""),
+        **{k: str(v) for k, v in optional.items() if v not in (None, "")},
+    )

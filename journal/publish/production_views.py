@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     flash,
     jsonify,
@@ -214,8 +215,9 @@ def preview_html(submission_id: int, number: int, token: str):
     galley = _galley(_submission(submission_id), number)
     if not production.preview_token_valid(token, galley):
         return redirect(url_for(".preview", submission_id=submission_id, number=number))
-    path, _type, _name = production.galley_file(galley, "html")
-    response = send_file(path, mimetype="text/html", max_age=None)
+    html = production.preview_document(galley, url_for("static", filename="css/site.css"))
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Disposition"] = "inline"
     response.headers["Content-Security-Policy"] = PREVIEW_CSP
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -9,7 +9,7 @@ gives the citation.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..dates import local_date
 from ..extensions import db
 from ..models_base import UTCDateTime, utcnow
 
@@ -54,6 +55,11 @@ class Issue(db.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def published_on(self) -> date | None:
+        """The issue's day of publication in the journal's time zone."""
+        return local_date(self.published_at)
 
     def title(self, locale: str) -> str:
         primary = self.title_en if locale == "en" else self.title_vi
@@ -112,6 +118,18 @@ class Article(db.Model):
     issue: Mapped[Issue | None] = relationship()
     galley = relationship("GalleyVersion")
     deposit: Mapped[DoiDeposit | None] = relationship(back_populates="article")
+
+    @property
+    def published_on(self) -> date | None:
+        """The article's day of publication in the journal's time zone: its one date
+        everywhere (page, citation tags, Dublin Core, JSON-LD, BibTeX, RIS, OAI, Crossref,
+        DOAJ, JATS, PDF)."""
+        return local_date(self.published_at)
+
+    @property
+    def year(self) -> int | None:
+        """The article's one year everywhere: the year of ``published_on``."""
+        return self.published_on.year if self.published_at is not None else None
 
     @property
     def is_live(self) -> bool:

@@ -178,7 +178,7 @@ def test_landing_page_content(client, published, typeset_galleys):
     assert images == [f"/articles/{article.id}/media/{figure}"]
     assert not full.xpath(".//script") and not doc.xpath("//script[not(@type)]")
     citation = doc.xpath("//p[@class='citation']")[0].text_content()
-    assert citation.startswith("Nguyễn, V. A. (2025).") and "3(2), 1–9" in citation
+    assert citation.startswith(f"Nguyễn, V. A. ({article.year}).") and "3(2), 1–9" in citation
 
 
 def test_galleys_and_media_are_served(client, published, typeset_galleys):
@@ -204,7 +204,7 @@ def test_citation_downloads(client, published):
     bib = client.get(f"/articles/{article.id}/cite.bib")
     assert bib.status_code == 200 and bib.mimetype == "application/x-bibtex"
     text = bib.get_data(as_text=True)
-    assert text.startswith(f"@article{{mdj2025_{article.id},")
+    assert text.startswith(f"@article{{mdj{article.year}_{article.id},")
     assert "author = {Nguyễn, Văn An}" in text and "pages = {1--9}" in text
     assert f"doi = {{{article.doi}}}" in text
     ris = client.get(f"/articles/{article.id}/cite.ris").get_data(as_text=True)

@@ -95,6 +95,7 @@ def _article_meta(am: etree._Element, meta: ArticleMeta) -> None:
     _sub(titles, "article-title", meta.title(first), **{XML_LANG: first})
     trans = _sub(titles, "trans-title-group", **{XML_LANG: second})
     _sub(trans, "trans-title", meta.title(second))
+    _sub(titles, "alt-title", meta.running_head, alt_title_type="running-head")
 
     _contributors(am, meta.authors)
     corresponding = [a for a in meta.authors if a.corresponding and a.email]

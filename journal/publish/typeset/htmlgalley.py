@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
 import nh3
+from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from lxml import etree
 from markupsafe import Markup
@@ -42,6 +44,7 @@ LABELS = {
         "figure": "Hình",
         "table": "Bảng",
         "article": "Bài báo",
+        "cite_as": "Trích dẫn",
     },
     "en": {
         "abstract": "Abstract",
@@ -61,6 +64,7 @@ LABELS = {
         "figure": "Figure",
         "table": "Table",
         "article": "Article",
+        "cite_as": "Cite as",
     },
 }
 
@@ -244,9 +248,10 @@ class Front:
     year: str | None
     fpage: str | None
     lpage: str | None
-    dates: list[tuple[str, str]]
+    dates: list[tuple[str, str, str]]  # kind, ISO 8601, as printed in the article's language
     licence_url: str | None
     licence_text: str
+    running_head: str
     copyright: str
     funding: str
     issn: list[str] = field(default_factory=list)
@@ -254,6 +259,32 @@ class Front:
     @property
     def title(self) -> str:
         return self.sides[0].title
+
+    @property
+    def citation(self) -> str:
+        """How to cite the article, once it has a DOI: authors (year). Title. Journal,
+        volume(issue), pages. DOI address."""
+        if not self.doi:
+            return ""
+        authors = ", ".join(c.name for c in self.contributors)
+        text = f"{authors} ({self.year})." if self.year else f"{authors}."
+        text += f" {self.title.rstrip('.')}. {self.journal_title[self.lang]}"
+        if self.volume:
+            text += f", {self.volume}"
+            if self.issue:
+                text += f"({self.issue})"
+        if self.fpage:
+            text += f", {self.fpage}" + (f"–{self.lpage}" if self.lpage else "")
+        return f"{text}. https://doi.org/{self.doi}"
+
+
+# Dates as the article's language writes them: 05/03/2026 in Vietnamese, 5 March 2026.
+DATE_PATTERNS = {"vi": "dd/MM/yyyy", "en": "d MMMM yyyy"}
+
+
+def printed_date(iso: str, lang: str) -> str:
+    """An ISO 8601 day written the way the article's language writes dates."""
+    return format_date(date.fromisoformat(iso), DATE_PATTERNS[lang], locale=lang)
 
 
 def _text(element: etree._Element | None) -> str:
@@ -315,12 +346,13 @@ def read_front(tree: etree._Element) -> Front:
         )
     dates = []
     for kind in ("received", "rev-recd", "accepted"):
-        date = am.find(f"history/date[@date-type='{kind}']")
-        if date is not None:
-            dates.append(("revised" if kind == "rev-recd" else kind, date.get("iso-8601-date")))
+        element = am.find(f"history/date[@date-type='{kind}']")
+        if element is not None:
+            dates.append(("revised" if kind == "rev-recd" else kind, element.get("iso-8601-date")))
     pub = am.find("pub-date")
     if pub is not None:
         dates.append(("published", pub.get("iso-8601-date")))
+    dates = [(kind, iso, printed_date(iso, lang)) for kind, iso in dates]
     licence = am.find("permissions/license")
     return Front(
         lang=lang,
@@ -336,6 +368,8 @@ def read_front(tree: etree._Element) -> Front:
         lpage=_text(am.find("lpage")) or None,
         dates=dates,
         licence_url=licence.get(HREF) if licence is not None else None,
+        running_head=_text(am.find("title-group/alt-title[@alt-title-type='running-head']"))
+        or _text(am.find("title-group/article-title")),
         licence_text=_text(licence.find("license-p")) if licence is not None else "",
         copyright=_text(am.find("permissions/copyright-statement")),
         funding=_text(am.find("funding-group/funding-statement")),

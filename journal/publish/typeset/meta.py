@@ -11,6 +11,7 @@ from datetime import date
 LANGUAGES = ("vi", "en")
 
 CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
+RUNNING_HEAD_MAX = 70
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,8 @@ class ArticleMeta:
     licence_url: str = CC_BY_4
     copyright_holder: str = ""  # default: the authors
     section: str = ""
+    # The running head of the PDF's pages; None: the title, shortened at a word when long.
+    short_title: str | None = None
 
     def __post_init__(self):
         if self.language not in LANGUAGES:
@@ -109,6 +112,16 @@ class ArticleMeta:
 
     def title(self, lang: str) -> str:
         return self.title_vi if lang == "vi" else self.title_en
+
+    @property
+    def running_head(self) -> str:
+        """A short title for the pages' running heads: the one given, or the title cut at a
+        word boundary within ``RUNNING_HEAD_MAX`` characters."""
+        title = " ".join((self.short_title or self.title(self.language)).split())
+        if len(title) <= RUNNING_HEAD_MAX:
+            return title
+        cut = title[: RUNNING_HEAD_MAX - 1].rsplit(" ", 1)[0].rstrip(",;:–-")
+        return f"{cut}…"
 
     def abstract(self, lang: str) -> str:
         return self.abstract_vi if lang == "vi" else self.abstract_en

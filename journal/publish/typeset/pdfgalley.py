@@ -5,13 +5,25 @@ WeasyPrint fetches every ``<img>``, stylesheet, ``url(…)`` and ``<link rel=att
 through the fetcher: ours answers only for regular files inside the media folder (and for
 ``data:`` images), so no ``file://`` elsewhere, no network, no attachment but the JATS
 attached here. Fonts: Noto Serif and Noto Sans (Debian ``fonts-noto-core``), DejaVu
-(``fonts-dejavu-core``) as fallback; both cover Vietnamese completely. WeasyPrint embeds the
-subset of each font it uses.
+(``fonts-dejavu-core``) as fallback; both cover Vietnamese completely; Noto CJK, Thai, Khmer
+and Lao (Debian's Noto families) for names and references in those scripts. WeasyPrint
+embeds the subset of each font it uses.
+
+The PDF is PDF/A-3b (the JATS attached as its source), tagged (a structure tree for
+assistive technology), and, for the version of record, numbered from the article's first
+page in the issue, with page labels that match the printed numbers.
+
+WeasyPrint runs in a child process with the same bounds as pandoc: a wall-time limit and an
+address-space limit. A child over either is killed and the run fails with a plain message;
+the worker that asked survives. Children are forked from a server process that has already
+imported WeasyPrint, so a render costs no start-up.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -28,6 +40,11 @@ from .htmlgalley import TEMPLATES
 
 DATA_IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
 JATS_NAME = "article.xml"
+PDF_VARIANT = "pdf/a-3b"
+TIME_LIMIT = 120.0
+MEMORY_LIMIT = 2 << 30
+# The child's exit status when WeasyPrint ran out of the memory it is allowed.
+_OUT_OF_MEMORY = 3
 
 
 def _fetcher_class():
@@ -87,10 +104,121 @@ def render_pdf(
     *,
     jats: bytes | None = None,
     created: datetime | None = None,
+    first_page: int | None = None,
+    time_limit: float = TIME_LIMIT,
+    memory_limit: int = MEMORY_LIMIT,
 ) -> bytes:
     """Typeset ``html`` (the HTML galley, which refers to images as ``media/<name>``) as an
-    A4 PDF with the JATS attached. Only files inside ``media_dir`` can be read. Returns the
-    PDF's bytes."""
+    A4 PDF/A-3b with the JATS attached. Only files inside ``media_dir`` can be read. Pages are
+    numbered from ``first_page`` (1 when None). Raises ``TypesetError`` past ``time_limit``
+    seconds or ``memory_limit`` bytes. Returns the PDF's bytes."""
+    media_dir = Path(media_dir).resolve()
+    with tempfile.TemporaryDirectory(prefix="pdf-") as scratch:
+        scratch = Path(scratch)
+        (scratch / "galley.html").write_text(html, encoding="utf-8")
+        if jats is not None:
+            (scratch / JATS_NAME).write_bytes(jats)
+        child = _context().Process(
+            target=_render_in_child,
+            args=(str(scratch), str(media_dir), created, first_page, memory_limit),
+            daemon=True,
+        )
+        child.start()
+        try:
+            child.join(time_limit)
+            if child.is_alive():
+                child.kill()
+                child.join()
+                raise TypesetError(
+                    _l(
+                        "Making the PDF took longer than %(seconds)s seconds and was stopped.",
+                        seconds=f"{time_limit:g}",
+                    )
+                )
+            code = child.exitcode
+        finally:
+            child.close()
+        error = scratch / "error.txt"
+        if code == _OUT_OF_MEMORY:
+            raise TypesetError(
+                _l(
+                    "Making the PDF needed more than %(megabytes)s MB of memory and was "
+                    "stopped. Split very large tables or reduce the images.",
+                    megabytes=memory_limit >> 20,
+                )
+            )
+        if error.is_file():
+            raise TypesetError(
+                _l(
+                    "The PDF could not be made: %(detail)s",
+                    detail=error.read_text(encoding="utf-8")[:300],
+                )
+            )
+        if code != 0 or not (scratch / "galley.pdf").is_file():
+            raise TypesetError(
+                _l(
+                    "The PDF could not be made: the typesetter stopped (status %(code)s), "
+                    "perhaps short of memory (the limit is %(megabytes)s MB).",
+                    code=code,
+                    megabytes=memory_limit >> 20,
+                )
+            )
+        return (scratch / "galley.pdf").read_bytes()
+
+
+@cache
+def _context():
+    """Children forked from a server that has imported WeasyPrint already."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["weasyprint", __name__])
+    return context
+
+
+def _render_in_child(scratch, media_dir, created, first_page, memory_limit) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    scratch = Path(scratch)
+    try:
+        jats = scratch / JATS_NAME
+        pdf = write_pdf(
+            (scratch / "galley.html").read_text(encoding="utf-8"),
+            Path(media_dir),
+            jats=jats.read_bytes() if jats.is_file() else None,
+            created=created,
+            first_page=first_page,
+        )
+        (scratch / "galley.pdf").write_bytes(pdf)
+    except MemoryError:
+        raise SystemExit(_OUT_OF_MEMORY) from None
+    except Exception as error:  # WeasyPrint has no error hierarchy of its own
+        (scratch / "error.txt").write_text(str(error) or type(error).__name__, encoding="utf-8")
+
+
+def _numbering(first_page: int):
+    """A stylesheet that numbers the pages from ``first_page``, and a finisher that gives the
+    PDF page labels with the same numbers (what a reader's page box shows)."""
+    import pydyf
+    from weasyprint import CSS
+
+    css = CSS(string=f"@page :first {{ counter-reset: page {int(first_page)}; }}")
+
+    def finisher(document, pdf) -> None:
+        pdf.catalog["PageLabels"] = pydyf.Dictionary(
+            {"Nums": pydyf.Array([0, pydyf.Dictionary({"S": "/D", "St": int(first_page)})])}
+        )
+
+    return css, finisher
+
+
+def write_pdf(
+    html: str,
+    media_dir: Path,
+    *,
+    jats: bytes | None = None,
+    created: datetime | None = None,
+    first_page: int | None = None,
+) -> bytes:
+    """The WeasyPrint run itself, in this process (``render_pdf`` bounds it)."""
     from weasyprint import HTML, Attachment
 
     media_dir = Path(media_dir).resolve()
@@ -109,25 +237,30 @@ def render_pdf(
                 modified=created,
             )
         )
+    stylesheets, finisher = [print_stylesheet()], None
+    if first_page is not None:
+        numbering, finisher = _numbering(first_page)
+        stylesheets.append(numbering)
     logger = logging.getLogger("weasyprint")
     level = logger.level
     logger.setLevel(logging.CRITICAL)  # refused fetches are expected; they are counted
     try:
         source = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
         _drop_links(source.etree_element)
-        document = source.render(stylesheets=[print_stylesheet()])
+        document = source.render(stylesheets=stylesheets)
         if created is not None:
             stamp = created.astimezone(UTC).isoformat()
             document.metadata.created = stamp
             document.metadata.modified = stamp
-        pdf = document.write_pdf(attachments=attachments, pdf_identifier=None)
-    except Exception as error:  # WeasyPrint has no error hierarchy of its own
-        raise TypesetError(
-            _l("The PDF could not be made: %(detail)s", detail=str(error)[:300])
-        ) from error
+        return document.write_pdf(
+            attachments=attachments,
+            pdf_identifier=None,
+            pdf_variant=PDF_VARIANT,
+            pdf_tags=True,
+            finisher=finisher,
+        )
     finally:
         logger.setLevel(level)
-    return pdf
 
 
 def pdf_preview_pngs(pdf: bytes, pages: int = 2, dpi: int = 60) -> list[bytes]:

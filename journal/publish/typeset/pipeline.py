@@ -13,6 +13,8 @@ from .convert import MEMORY_LIMIT, TIME_LIMIT, convert
 from .enrich import enrich
 from .htmlgalley import render_html
 from .meta import ArticleMeta
+from .pdfgalley import MEMORY_LIMIT as PDF_MEMORY_LIMIT
+from .pdfgalley import TIME_LIMIT as PDF_TIME_LIMIT
 from .pdfgalley import render_pdf
 from .validate import validate
 
@@ -45,10 +47,14 @@ def typeset(
     bibliography: str | Path | None = None,
     time_limit: float = TIME_LIMIT,
     memory_limit: int = MEMORY_LIMIT,
+    pdf_time_limit: float = PDF_TIME_LIMIT,
+    pdf_memory_limit: int = PDF_MEMORY_LIMIT,
 ) -> Galleys:
     """Manuscript → validated JATS → HTML and PDF galleys. ``progress(stage)`` is called as
     each stage starts. ``xsd_path`` None: no official schema, the structural checks only (the
-    result says so). Raises ``TypesetError``; nothing is returned half-made."""
+    result says so). Pandoc runs within ``time_limit`` seconds and ``memory_limit`` bytes,
+    WeasyPrint within the ``pdf_`` ones. The PDF's pages are numbered from ``meta.fpage``.
+    Raises ``TypesetError``; nothing is returned half-made."""
     try:
         return _run(
             manuscript,
@@ -59,8 +65,7 @@ def typeset(
             progress or _silent,
             figures,
             bibliography,
-            time_limit,
-            memory_limit,
+            (time_limit, memory_limit, pdf_time_limit, pdf_memory_limit),
         )
     except BaseException:
         shutil.rmtree(Path(workdir) / "media", ignore_errors=True)
@@ -80,9 +85,9 @@ def _run(
     report,
     figures,
     bibliography,
-    time_limit,
-    memory_limit,
+    limits,
 ) -> Galleys:
+    time_limit, memory_limit, pdf_time_limit, pdf_memory_limit = limits
     report("converting")
     converted = convert(
         manuscript,
@@ -101,7 +106,14 @@ def _run(
     report("html")
     html = render_html(tree, media_prefix="media/")
     report("pdf")
-    pdf = render_pdf(html, converted.media_dir, jats=jats)
+    pdf = render_pdf(
+        html,
+        converted.media_dir,
+        jats=jats,
+        first_page=int(meta.fpage) if meta.fpage and meta.fpage.isdigit() else None,
+        time_limit=pdf_time_limit,
+        memory_limit=pdf_memory_limit,
+    )
     media = {p.name: p.read_bytes() for p in converted.media_files}
     return Galleys(
         jats=jats, html=html, pdf=pdf, media=media, schema_validated=xsd_path is not None

@@ -168,6 +168,10 @@ def test_galley_files_are_downloads_and_the_preview_is_sandboxed(
     assert "img-src 'self' data:" in csp and "frame-ancestors 'none'" in csp
     assert preview.headers["X-Frame-Options"] == "DENY"
     assert preview.headers["Content-Disposition"].startswith("inline")
+    # styled as the public article page is: the site's stylesheet, the galley as full text
+    page = preview.get_data(as_text=True)
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in page
+    assert 'class="galley full-text"' in page
 
 
 def test_preview_tokens_are_bound_to_one_galley_and_a_handling_editor(
