@@ -33,6 +33,17 @@ from PIL import Image
 from ...errors import InvalidUpload
 from ...filetypes import ZipLimits, check_zip
 from .errors import TypesetError
+from .repair import (
+    Repair,
+    Repairs,
+    drop_word_toc,
+    repair_dangling_links,
+    repair_empty_blocks,
+    repair_graphics,
+    repair_ids,
+    repair_nested_links,
+    repair_tables,
+)
 from .safexml import HREF, XML_LANG, parse_xml
 
 FORMATS = ("docx", "odt", "md", "tex")
@@ -50,7 +61,11 @@ MEMORY_LIMIT = 1 << 30
 ZIP_LIMITS = ZipLimits(max_entries=5000, max_uncompressed=300 << 20, max_ratio=200)
 LUA_FILTER = Path(__file__).with_name("typeset.lua")
 
-IMAGE_FORMATS = {"PNG": ".png", "JPEG": ".jpg", "GIF": ".gif", "WEBP": ".webp"}
+IMAGE_FORMATS = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}
+# Formats Pillow reads that browsers, WeasyPrint or archives handle badly: stored as PNG.
+CONVERTED_FORMATS = {"TIFF", "BMP", "GIF", "PPM", "TGA", "PCX", "ICO"}
+FIGURE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".pdf", ".tif", ".tiff", ".gif", ".bmp", ".webp")
+PDF_FIGURE_DPI = 150
 LINK_SCHEMES = {"http", "https", "mailto"}
 REFERENCE_TITLES = {
     "references",
@@ -76,6 +91,7 @@ class Converted:
     media_dir: Path
     structured_references: bool
     warnings: list[str] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
 
     @property
     def media_files(self) -> list[Path]:
@@ -193,8 +209,9 @@ def _convert(data, fmt, workdir, media_dir, figures, bibliography, time_limit, m
         ]
         if bibliography is not None:
             bib = Path(bibliography)
-            shutil.copyfile(bib, scratch / f"references{bib.suffix.lower()}")
-            args.append(f"--bibliography=references{bib.suffix.lower()}")
+            name = "references.json" if bib.suffix.lower() == ".json" else "references.bib"
+            shutil.copyfile(bib, scratch / name)
+            args.append(f"--metadata=typeset-bibliography:{name}")
         args += ["--citeproc", "--metadata=link-citations:true", "--output=article.xml"]
         args.append(f"manuscript.{fmt}")
         result = run_pandoc(args, scratch, time_limit=time_limit, memory_limit=memory_limit)
@@ -206,11 +223,12 @@ def _convert(data, fmt, workdir, media_dir, figures, bibliography, time_limit, m
         except (OSError, etree.XMLSyntaxError):
             raise TypesetError(_l("The converter produced no readable article.")) from None
         structured = tree.find("back/ref-list/ref/element-citation") is not None
-        _collect_media(tree, scratch, media_dir, figures or {})
-    normalise(tree, structured=structured)
+        repairs: Repairs = []
+        _collect_media(tree, scratch, media_dir, figures or {}, repairs, time_limit)
+    normalise(tree, structured=structured, repairs=repairs)
     if _is_empty(tree):
         raise TypesetError(_l("The manuscript has no content to typeset."))
-    return Converted(tree, media_dir, structured, [m for m in messages.splitlines() if m])
+    return Converted(tree, media_dir, structured, [m for m in messages.splitlines() if m], repairs)
 
 
 def _precheck(data: bytes, fmt: str) -> None:
@@ -344,11 +362,20 @@ def _check_warnings(messages: str) -> None:
 
 
 def _collect_media(
-    tree: etree._Element, scratch: Path, media_dir: Path, figures: Mapping[str, str | Path]
+    tree: etree._Element,
+    scratch: Path,
+    media_dir: Path,
+    figures: Mapping[str, str | Path],
+    repairs: Repairs,
+    time_limit: float,
 ) -> None:
     extracted = (scratch / "extracted").resolve()
     by_name = {PurePosixPath(str(k)).name: Path(v) for k, v in figures.items()}
+    by_stem: dict[str, Path] = {}
+    for name, path in sorted(by_name.items(), key=lambda item: _extension_rank(item[0])):
+        by_stem.setdefault(PurePosixPath(name).stem, path)
     names: dict[str, str] = {}
+    missing: list[str] = []
     for graphic in tree.iter("graphic", "inline-graphic"):
         href = graphic.get(HREF) or ""
         if href in names:
@@ -358,11 +385,14 @@ def _collect_media(
         candidate: Path | None = None
         if not parts.scheme and not parts.netloc and href:
             local = (scratch / href).resolve()
+            wanted = PurePosixPath(href)
             if local.is_file() and local.is_relative_to(extracted):
                 candidate = local
-            elif PurePosixPath(href).name in by_name:
-                candidate = by_name[PurePosixPath(href).name]
-        if candidate is None:
+            elif wanted.name in by_name:
+                candidate = by_name[wanted.name]
+            elif not wanted.suffix and wanted.name in by_stem:  # \includegraphics{fig}
+                candidate = by_stem[wanted.name]
+        if candidate is None and (parts.scheme or parts.netloc):
             raise TypesetError(
                 _l(
                     "The figure “%(href)s” is not part of the manuscript. Embed images in the "
@@ -370,21 +400,71 @@ def _collect_media(
                     href=href[:200],
                 )
             )
-        name = _store_image(candidate, media_dir, href)
+        if candidate is None:
+            if href not in missing:
+                missing.append(href)
+            continue
+        name = _store_image(candidate, media_dir, href, repairs, time_limit)
         names[href] = name
         graphic.set(HREF, name)
         graphic.attrib.pop("mimetype", None)
         graphic.attrib.pop("mime-subtype", None)
+    if missing:
+        shown = [_figure_file_name(h) for h in missing[:10]]
+        raise TypesetError(
+            _l(
+                "The manuscript uses figures that were not uploaded: %(names)s. Upload them as "
+                "figure files with these names (PNG, JPEG or PDF), or embed them in the "
+                "document.",
+                names=", ".join(f"“{n}”" for n in shown) + ("…" if len(missing) > 10 else ""),
+            )
+        )
 
 
-def _store_image(path: Path, media_dir: Path, label: str) -> str:
+def _extension_rank(name: str) -> int:
+    suffix = PurePosixPath(name).suffix.lower()
+    return (
+        FIGURE_EXTENSIONS.index(suffix) if suffix in FIGURE_EXTENSIONS else len(FIGURE_EXTENSIONS)
+    )
+
+
+def _figure_file_name(href: str) -> str:
+    """The name an author must upload: ``fig`` is written ``fig.png``."""
+    name = PurePosixPath(href).name
+    return (name if PurePosixPath(name).suffix else f"{name}.png")[:200]
+
+
+def _store_image(
+    path: Path, media_dir: Path, label: str, repairs: Repairs, time_limit: float
+) -> str:
     data = path.read_bytes()
+    if data.startswith(b"%PDF-"):
+        data = _pdf_figure_png(data, label, time_limit)
+        repairs.append(
+            Repair(
+                "image",
+                _l("The PDF figure “%(name)s” was converted to a PNG image.", name=label[:200]),
+            )
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 kind = image.format
                 image.verify()
+            if kind in CONVERTED_FORMATS:
+                data = _as_png(data)
+                repairs.append(
+                    Repair(
+                        "image",
+                        _l(
+                            "The image “%(name)s” (%(kind)s) was converted to PNG.",
+                            name=label[:200],
+                            kind=kind,
+                        ),
+                    )
+                )
+                kind = "PNG"
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise TypesetError(
             _l(
@@ -410,20 +490,68 @@ def _store_image(path: Path, media_dir: Path, label: str) -> str:
     return name
 
 
+def _as_png(data: bytes) -> bytes:
+    with Image.open(io.BytesIO(data)) as image:
+        image.seek(0)  # the first frame of an animation or a multi-page TIFF
+        frame = image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB")
+        out = io.BytesIO()
+        frame.save(out, "PNG", optimize=False)
+    return out.getvalue()
+
+
+def _pdf_figure_png(data: bytes, label: str, time_limit: float) -> bytes:
+    """The first page of a PDF figure as PNG, drawn by poppler's ``pdftoppm`` (time- and
+    memory-limited, no network)."""
+    with tempfile.TemporaryDirectory(prefix="pdf-figure-") as folder:
+        source = Path(folder) / "figure.pdf"
+        source.write_bytes(data)
+        try:
+            result = subprocess.run(  # noqa: S603 - fixed program, our own file
+                [
+                    "/usr/bin/pdftoppm",
+                    "-png",
+                    "-singlefile",
+                    "-f",
+                    "1",
+                    "-r",
+                    str(PDF_FIGURE_DPI),
+                    str(source),
+                    str(Path(folder) / "figure"),
+                ],
+                capture_output=True,
+                timeout=time_limit,
+                preexec_fn=_limit_memory(MEMORY_LIMIT),
+                check=False,
+            )
+        except (OSError, subprocess.SubprocessError):
+            result = None
+        png = Path(folder) / "figure.png"
+        if result is None or result.returncode != 0 or not png.is_file():
+            raise TypesetError(_l("The PDF figure “%(name)s” could not be read.", name=label[:200]))
+        return png.read_bytes()
+
+
 # ---------------------------------------------------------------- normalisation
 
 
-def normalise(tree: etree._Element, *, structured: bool) -> None:
-    """Make pandoc's JATS 1.2 what we publish: JATS 1.3, linked, labelled, safe links."""
+def normalise(tree: etree._Element, *, structured: bool, repairs: Repairs | None = None) -> None:
+    """Make pandoc's JATS 1.2 what we publish: JATS 1.3, linked, labelled, safe links; what
+    is untidy is repaired and listed in ``repairs``."""
+    repairs = [] if repairs is None else repairs
     tree.set("dtd-version", "1.3")
     tree.set("article-type", "research-article")
     _unwrap_boxed_tables(tree)
     _wrap_captioned_graphics(tree)
     _sanitise_links(tree)
+    drop_word_toc(tree, repairs)
     if not structured and tree.find("back/ref-list") is None:
         _build_ref_list(tree)
+    repair_ids(tree, repairs)
     _label_floats(tree)
-    _type_xrefs(tree)
+    repair_nested_links(tree, repairs)
+    repair_graphics(tree, repairs)
+    repair_tables(tree, repairs)
+    repair_empty_blocks(tree, repairs)
     targets = {
         rid for e in tree.iter() if isinstance(e.tag, str) for rid in (e.get("rid") or "").split()
     }
@@ -431,13 +559,8 @@ def normalise(tree: etree._Element, *, structured: bool) -> None:
         # Empty anchors (bookmarks, reference labels) that nothing links to.
         if not (styled.text or len(styled)) and styled.get("id") not in targets:
             _unwrap(styled)
-    seen: set[str] = set()
-    for element in tree.iter():
-        if isinstance(element.tag, str) and element.get("id"):
-            if element.get("id") in seen:
-                del element.attrib["id"]
-            else:
-                seen.add(element.get("id"))
+    repair_dangling_links(tree, repairs)
+    _type_xrefs(tree)
 
 
 def _unwrap(element: etree._Element) -> None:

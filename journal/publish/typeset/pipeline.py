@@ -14,7 +14,8 @@ from .enrich import enrich
 from .htmlgalley import render_html
 from .meta import ArticleMeta
 from .pdfgalley import render_pdf
-from .validate import validate
+from .repair import Repair, remove_repeated_front_matter, repair_against_schema
+from .validate import load_schema, validate
 
 STAGES = ("converting", "enriching", "validating", "html", "pdf")
 
@@ -27,6 +28,8 @@ class Galleys:
     media: dict[str, bytes]  # file name → content; the galleys refer to media/<name>
     # True: validated against the official JATS schema; False: structural checks only.
     schema_validated: bool = True
+    # What was untidy in the manuscript and was repaired, for the editor to check.
+    repairs: tuple[Repair, ...] = ()
 
 
 def jats_bytes(tree: etree._Element) -> bytes:
@@ -93,9 +96,13 @@ def _run(
         time_limit=time_limit,
         memory_limit=memory_limit,
     )
+    repairs = converted.repairs
+    remove_repeated_front_matter(converted.tree, meta, repairs)
     report("enriching")
     tree = enrich(converted.tree, meta)
     report("validating")
+    if xsd_path is not None:
+        tree = repair_against_schema(tree, load_schema(str(Path(xsd_path).resolve())), repairs)
     validate(tree, xsd_path)
     jats = jats_bytes(tree)
     report("html")
@@ -104,5 +111,10 @@ def _run(
     pdf = render_pdf(html, converted.media_dir, jats=jats)
     media = {p.name: p.read_bytes() for p in converted.media_files}
     return Galleys(
-        jats=jats, html=html, pdf=pdf, media=media, schema_validated=xsd_path is not None
+        jats=jats,
+        html=html,
+        pdf=pdf,
+        media=media,
+        schema_validated=xsd_path is not None,
+        repairs=tuple(repairs),
     )

@@ -8,6 +8,9 @@
 -- 3. Without structured references (no `references`/`bibliography` metadata), citations
 --    become numbered links to the reference list entries ("ref-<key>" anchors), numbered in
 --    the order the entries appear.
+-- 4. A bibliography uploaded with the manuscript (copied next to it as references.bib or
+--    references.json by the converter, named in `typeset-bibliography`) becomes the
+--    `references` citeproc uses; pandoc's sandbox keeps --bibliography from reading it.
 
 local function stringify(inlines)
   return pandoc.utils.stringify(inlines)
@@ -121,7 +124,23 @@ local function internal_references(doc)
   })
 end
 
+local BIBLIOGRAPHIES = { ["references.bib"] = "biblatex", ["references.json"] = "csljson" }
+
+local function load_bibliography(meta)
+  local name = meta["typeset-bibliography"] and stringify(meta["typeset-bibliography"])
+  meta["typeset-bibliography"] = nil
+  local reader = name and BIBLIOGRAPHIES[name]
+  if not reader then return end
+  local handle = io.open(name, "r")
+  if not handle then return end
+  local text = handle:read("a")
+  handle:close()
+  local references = pandoc.read(text, reader).meta.references
+  if references and #references > 0 then meta.references = references end
+end
+
 function Pandoc(doc)
+  load_bibliography(doc.meta)
   doc = doc:walk({ Inlines = bracket_citations, Blocks = table_captions })
   doc = internal_references(doc)
   local meta = doc.meta
