@@ -80,6 +80,9 @@ TEX_FORBIDDEN = re.compile(
     r"\\(write18|immediate|openout|openin|read|write|input|include|includeonly|subfile|"
     r"import|subimport|catcode|directlua|ShellEscape|usepackage\s*\{\s*shellesc)(?![A-Za-z])"
 )
+# citeproc's locales: Vietnamese joins two authors with "và"; more are written "nnk."
+CITATION_LOCALES = {"vi": "vi-VN", "en": "en-US"}
+VI_ET_AL = re.compile(r"\bvà\s+c\.\s?s\.")
 DOI_PATTERN = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+[^\s\"<>.,;:)\]])")
 
 
@@ -161,6 +164,7 @@ def convert(
     *,
     figures: Mapping[str, str | Path] | None = None,
     bibliography: str | Path | None = None,
+    lang: str = "en",
     time_limit: float = TIME_LIMIT,
     memory_limit: int = MEMORY_LIMIT,
 ) -> Converted:
@@ -168,7 +172,8 @@ def convert(
 
     ``figures`` maps the image names a Markdown or LaTeX manuscript refers to onto uploaded
     image files; ``bibliography`` is a BibTeX or CSL file for a LaTeX manuscript. The figures
-    end up in ``workdir/media``.
+    end up in ``workdir/media``. ``lang`` (vi, en), the article's language, chooses the
+    citation conventions ("và", "nnk.") and the cross-reference words ("Hình", "Bảng").
     """
     if fmt not in FORMATS:
         raise TypesetError(_l("Manuscripts must be .docx, .odt, .md or .tex files."))
@@ -185,14 +190,14 @@ def convert(
     media_dir.mkdir(parents=True)
     try:
         return _convert(
-            data, fmt, workdir, media_dir, figures, bibliography, time_limit, memory_limit
+            data, fmt, workdir, media_dir, figures, bibliography, lang, time_limit, memory_limit
         )
     except BaseException:
         shutil.rmtree(media_dir, ignore_errors=True)  # nothing half-made is left behind
         raise
 
 
-def _convert(data, fmt, workdir, media_dir, figures, bibliography, time_limit, memory_limit):
+def _convert(data, fmt, workdir, media_dir, figures, bibliography, lang, time_limit, memory_limit):
     with tempfile.TemporaryDirectory(prefix="pandoc-", dir=workdir) as scratch:
         scratch = Path(scratch)
         if fmt == "tex":
@@ -212,7 +217,13 @@ def _convert(data, fmt, workdir, media_dir, figures, bibliography, time_limit, m
             name = "references.json" if bib.suffix.lower() == ".json" else "references.bib"
             shutil.copyfile(bib, scratch / name)
             args.append(f"--metadata=typeset-bibliography:{name}")
-        args += ["--citeproc", "--metadata=link-citations:true", "--output=article.xml"]
+        args += [
+            f"--metadata=lang:{CITATION_LOCALES.get(lang, 'en-US')}",
+            f"--metadata=typeset-lang:{'vi' if lang == 'vi' else 'en'}",
+            "--citeproc",
+            "--metadata=link-citations:true",
+            "--output=article.xml",
+        ]
         args.append(f"manuscript.{fmt}")
         result = run_pandoc(args, scratch, time_limit=time_limit, memory_limit=memory_limit)
         messages = result.stderr.decode("utf-8", "replace")
@@ -226,6 +237,8 @@ def _convert(data, fmt, workdir, media_dir, figures, bibliography, time_limit, m
         repairs: Repairs = []
         _collect_media(tree, scratch, media_dir, figures or {}, repairs, time_limit)
     normalise(tree, structured=structured, repairs=repairs)
+    if lang == "vi":
+        _vietnamese_et_al(tree)
     if _is_empty(tree):
         raise TypesetError(_l("The manuscript has no content to typeset."))
     return Converted(tree, media_dir, structured, [m for m in messages.splitlines() if m], repairs)
@@ -648,8 +661,19 @@ def _section_title(sec: etree._Element) -> str:
     return re.sub(r"^[\dIVX.\s]+", "", text).strip().lower()
 
 
+BACK_KINDS = (
+    (re.compile(r"^(appendix|appendices|phụ lục|supplementary|supporting)", re.I), "app"),
+    (re.compile(r"^(acknowledg|lời cảm ơn|lời cám ơn|cảm ơn)", re.I), "ack"),
+)
+LEGEND = re.compile(r"^(hình|figure|fig\.|bảng|table|video|supplementary|s\d)\s*\d*", re.I)
+YEAR = re.compile(r"\b(1[6-9]|20)\d\d[a-z]?\b")
+
+
 def _build_ref_list(tree: etree._Element) -> None:
-    """A last section titled References (in either language) becomes ``back/ref-list``."""
+    """A last section titled References (in either language) becomes ``back/ref-list``;
+    only its entries are references: its sub-bibliographies become nested lists, and what
+    follows the list (legends, appendices, acknowledgements, later sections) goes to
+    ``back`` as back matter, never lost."""
     body = tree.find("body")
     if body is None:
         return
@@ -657,54 +681,141 @@ def _build_ref_list(tree: etree._Element) -> None:
     if not sections:
         return
     sec = sections[-1]
-    entries: list[etree._Element] = []
-    for child in sec:
-        if child.tag == "list":
-            entries.extend(item for item in child if item.tag == "list-item")
-        elif child.tag == "p":
-            entries.append(child)
-        elif child.tag in ("boxed-text", "disp-quote"):
-            entries.extend(child.iter("p"))
-    title = sec.find("title")
+    following: list[etree._Element] = []
+    node = sec
+    while node is not body:
+        following.extend(e for e in node.itersiblings() if isinstance(e.tag, str))
+        node = node.getparent()
     ref_list = etree.Element("ref-list")
+    title = sec.find("title")
     if title is not None:
         ref_list.append(title)
-    for number, entry in enumerate(entries, 1):
-        paragraphs = entry.findall("p") if entry.tag == "list-item" else [entry]
-        anchor = next(
-            (
-                s.get("id")
-                for p in paragraphs
-                for s in p.iter("styled-content")
-                if s.get("id", "").startswith("ref-")
-            ),
-            f"ref-{number}",
-        )
-        ref = etree.SubElement(ref_list, "ref", id=anchor)
-        etree.SubElement(ref, "label").text = str(number)
-        citation = etree.SubElement(ref, "mixed-citation")
-        for p in paragraphs:
-            for styled in list(p.iter("styled-content")):
-                if styled.get("id", "").startswith("ref-") and not len(styled):
-                    _unwrap(styled)
-            if len(citation) or citation.text:
-                last = citation[-1] if len(citation) else None
-                if last is not None:
-                    last.tail = (last.tail or "") + " "
-                else:
-                    citation.text += " "
-            _move_content(p, citation)
-        citation.text = (citation.text or "").lstrip()
-        _strip_leading_number(citation, number)
-        _mark_doi(citation)
-    parent = sec.getparent()
-    parent.remove(sec)
-    if not entries:
-        return
+    leftovers = _fill_ref_list(sec, ref_list, 1)
+    sec.getparent().remove(sec)
     back = tree.find("back")
     if back is None:
         back = etree.SubElement(tree, "back")
-    back.insert(0, ref_list)
+    if ref_list.find(".//ref") is not None:
+        back.insert(0, ref_list)
+    elif title is not None:
+        leftovers.insert(0, title)
+    loose = [e for e in leftovers if e.tag != "sec"]
+    if loose:
+        holder = etree.SubElement(back, "notes")  # JATS notes need no title, sections do
+        for element in loose:
+            holder.append(element)
+    for element in [e for e in leftovers if e.tag == "sec"] + following:
+        _append_back_section(back, element)
+
+
+def _fill_ref_list(sec: etree._Element, ref_list: etree._Element, number: int) -> list:
+    """Move the reference entries of ``sec`` into ``ref_list``; returns what is no
+    reference (blocks after the list, sections that are not bibliographies)."""
+    children = [c for c in sec if isinstance(c.tag, str) and c.tag != "title"]
+    has_list = any(c.tag == "list" for c in children)
+    entries: list[etree._Element] = []
+    leftovers: list[etree._Element] = []
+    nested: list[etree._Element] = []
+    ended = False
+    for child in children:
+        if child.tag == "sec":
+            if not ended and _looks_like_references(child):
+                nested.append(child)
+            else:
+                leftovers.append(child)
+                ended = True
+            continue
+        if ended:
+            leftovers.append(child)
+        elif has_list:
+            if child.tag == "list":
+                entries.extend(item for item in child if item.tag == "list-item")
+            elif entries:
+                leftovers.append(child)
+                ended = True
+            else:
+                leftovers.append(child)
+        elif child.tag == "p" and not LEGEND.match(_text_of(child)):
+            entries.append(child)
+        elif child.tag in ("boxed-text", "disp-quote"):
+            entries.extend(child.iter("p"))
+        else:
+            leftovers.append(child)
+            ended = True
+    for entry in entries:
+        _add_reference(ref_list, entry, number)
+        number += 1
+    for child in nested:
+        inner = etree.SubElement(ref_list, "ref-list")
+        title = child.find("title")
+        if title is not None:
+            inner.append(title)
+        leftovers.extend(_fill_ref_list(child, inner, number))
+        number += len(inner.findall(".//ref"))
+    return leftovers
+
+
+def _text_of(element: etree._Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def _looks_like_references(sec: etree._Element) -> bool:
+    """Mostly dated entries (list items when it has a list): a sub-bibliography."""
+    lists = sec.findall("list")
+    entries = (
+        [item for lst in lists for item in lst.findall("list-item")] if lists else sec.findall("p")
+    )
+    dated = sum(1 for e in entries if YEAR.search(_text_of(e)))
+    return bool(entries) and dated >= 0.6 * len(entries) and sec.find("sec") is None
+
+
+def _append_back_section(back: etree._Element, sec: etree._Element) -> None:
+    """Back matter after the references: appendices to ``app-group``, acknowledgements to
+    ``ack``, the rest as ``sec``."""
+    title = sec.find("title")
+    kind = next(
+        (k for pattern, k in BACK_KINDS if title is not None and pattern.match(_text_of(title))),
+        "sec",
+    )
+    if kind == "app":
+        group = back.find("app-group")
+        if group is None:
+            group = etree.SubElement(back, "app-group")
+        sec.tag = "app"
+        group.append(sec)
+    else:
+        sec.tag = "notes" if kind == "sec" and title is None else kind
+        back.append(sec)
+
+
+def _add_reference(ref_list: etree._Element, entry: etree._Element, number: int) -> None:
+    paragraphs = entry.findall("p") if entry.tag == "list-item" else [entry]
+    anchor = next(
+        (
+            s.get("id")
+            for p in paragraphs
+            for s in p.iter("styled-content")
+            if s.get("id", "").startswith("ref-")
+        ),
+        f"ref-{number}",
+    )
+    ref = etree.SubElement(ref_list, "ref", id=anchor)
+    etree.SubElement(ref, "label").text = str(number)
+    citation = etree.SubElement(ref, "mixed-citation")
+    for p in paragraphs:
+        for styled in list(p.iter("styled-content")):
+            if styled.get("id", "").startswith("ref-") and not len(styled):
+                _unwrap(styled)
+        if len(citation) or citation.text:
+            last = citation[-1] if len(citation) else None
+            if last is not None:
+                last.tail = (last.tail or "") + " "
+            else:
+                citation.text += " "
+        _move_content(p, citation)
+    citation.text = (citation.text or "").lstrip()
+    _strip_leading_number(citation, number)
+    _mark_doi(citation)
 
 
 def _move_content(source: etree._Element, target: etree._Element) -> None:
@@ -777,6 +888,9 @@ def _label_floats(tree: etree._Element) -> None:
     for graphic in tree.iter("graphic", "inline-graphic"):
         _ensure_alt_text(graphic, "")
     for n, table in enumerate(tree.iter("table-wrap"), 1):
+        inner = table.find("table")
+        if not table.get("id") and inner is not None and inner.get("id"):
+            table.set("id", inner.attrib.pop("id"))  # pandoc puts a table's id on <table>
         if not table.get("id"):
             table.set("id", fresh("table-", n))
 
@@ -809,6 +923,16 @@ def _type_xrefs(tree: etree._Element) -> None:
         target = by_id.get(xref.get("rid", "").split(" ")[0])
         if target is not None and not xref.get("ref-type"):
             xref.set("ref-type", XREF_TYPES.get(target.tag, "other"))
+
+
+def _vietnamese_et_al(tree: etree._Element) -> None:
+    """citeproc's Vietnamese locale writes "và c.s." for et al.; the journal writes "nnk."."""
+    for holder in (*tree.iter("xref"), *tree.iter("mixed-citation")):
+        for element in holder.iter():
+            if element.text and "c.s." in element.text:
+                element.text = VI_ET_AL.sub("nnk.", element.text)
+            if element is not holder and element.tail and "c.s." in element.tail:
+                element.tail = VI_ET_AL.sub("nnk.", element.tail)
 
 
 def _is_empty(tree: etree._Element) -> bool:

@@ -93,6 +93,7 @@ def _run(
         workdir,
         figures=figures,
         bibliography=bibliography,
+        lang=meta.language,
         time_limit=time_limit,
         memory_limit=memory_limit,
     )

@@ -2,8 +2,8 @@
 --
 -- 1. CommonMark has no citation syntax: "[@key]" and "[@a; @b]" written in the text become
 --    citations, so that citeproc can resolve them against the YAML `references`.
--- 2. "[@fig-id]" pointing at a figure, table or section of the document becomes a numbered
---    cross-reference; ": Caption" next to a table becomes its caption (CommonMark has
+-- 2. "[@fig-id]" pointing at a figure, table, section or equation of the document becomes a
+--    numbered cross-reference labelled in the article's language ("Hình 1", "Table 2"); ": Caption" next to a table becomes its caption (CommonMark has
 --    neither).
 -- 3. Without structured references (no `references`/`bibliography` metadata), citations
 --    become numbered links to the reference list entries ("ref-<key>" anchors), numbered in
@@ -63,6 +63,22 @@ local function bracket_citations(inlines)
   return out
 end
 
+-- ": Caption {#tbl-id}": the identifier goes to the table, the rest is the caption.
+local function caption_with_id(content, tbl)
+  while content[#content] and content[#content].t == "Space" do content:remove(#content) end
+  local last = content[#content]
+  local id = last and last.t == "Str" and last.text:match("^{#([%w%-_:%.]+)}$")
+  if last and last.t == "Span" and last.identifier ~= "" and stringify(last.content):match("^%s*$") then
+    id = last.identifier  -- CommonMark's attributes extension read it already
+  end
+  if id then
+    content:remove(#content)
+    while content[#content] and content[#content].t == "Space" do content:remove(#content) end
+    tbl.identifier = id
+  end
+  tbl.caption.long = pandoc.Blocks({ pandoc.Plain(content) })
+end
+
 local function table_captions(blocks)
   local out = pandoc.Blocks({})
   local i = 1
@@ -75,7 +91,7 @@ local function table_captions(blocks)
       content[1] = pandoc.Str(content[1].text:sub(2))
       if content[1].text == "" then content:remove(1) end
       while content[1] and content[1].t == "Space" do content:remove(1) end
-      nxt.caption.long = pandoc.Blocks({ pandoc.Plain(content) })
+      caption_with_id(content, nxt)
       out:insert(nxt)
       i = i + 2
     elseif b.t == "Table" and nxt and nxt.t == "Para" and #b.caption.long == 0
@@ -84,7 +100,7 @@ local function table_captions(blocks)
       content[1] = pandoc.Str(content[1].text:sub(2))
       if content[1].text == "" then content:remove(1) end
       while content[1] and content[1].t == "Space" do content:remove(1) end
-      b.caption.long = pandoc.Blocks({ pandoc.Plain(content) })
+      caption_with_id(content, b)
       out:insert(b)
       i = i + 2
     else
@@ -95,19 +111,30 @@ local function table_captions(blocks)
   return out
 end
 
-local function internal_references(doc)
+-- Cross-reference words in the article's language (`typeset-lang`, set by the converter).
+local LABELS = {
+  vi = { fig = "Hình", tab = "Bảng", sec = "Mục", eq = "Phương trình" },
+  en = { fig = "Figure", tab = "Table", sec = "Section", eq = "Equation" },
+}
+
+local function internal_references(doc, labels)
   local number = {}
-  local counts = { fig = 0, tab = 0, sec = 0 }
+  local kind_of = {}
+  local counts = { fig = 0, tab = 0, sec = 0, eq = 0 }
   local function note(id, kind)
     if id ~= "" and not number[id] then
       counts[kind] = counts[kind] + 1
       number[id] = counts[kind]
+      kind_of[id] = kind
     end
   end
   doc:walk({
     Figure = function(f) note(f.identifier, "fig") end,
     Table = function(t) note(t.identifier, "tab") end,
     Header = function(h) note(h.identifier, "sec") end,
+    Span = function(s)
+      if s.identifier:sub(1, 3) == "eq-" then note(s.identifier, "eq") end
+    end,
   })
   return doc:walk({
     Cite = function(cite)
@@ -115,9 +142,14 @@ local function internal_references(doc)
         if not number[c.id] then return nil end
       end
       local out = pandoc.Inlines({})
+      local previous = nil
       for n, c in ipairs(cite.citations) do
+        local kind = kind_of[c.id]
         if n > 1 then out:insert(pandoc.Str(", ")) end
-        out:insert(pandoc.Link(tostring(number[c.id]), "#" .. c.id))
+        local text = tostring(number[c.id])
+        if kind ~= previous then text = labels[kind] .. "\u{a0}" .. text end
+        previous = kind
+        out:insert(pandoc.Link(text, "#" .. c.id))
       end
       return out
     end,
@@ -142,7 +174,9 @@ end
 function Pandoc(doc)
   load_bibliography(doc.meta)
   doc = doc:walk({ Inlines = bracket_citations, Blocks = table_captions })
-  doc = internal_references(doc)
+  local lang = doc.meta["typeset-lang"] and stringify(doc.meta["typeset-lang"]) or "en"
+  doc.meta["typeset-lang"] = nil
+  doc = internal_references(doc, LABELS[lang] or LABELS.en)
   local meta = doc.meta
   if meta.references or meta.bibliography then
     return doc
