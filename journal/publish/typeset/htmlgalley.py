@@ -425,9 +425,14 @@ class BodyWriter:
                 "roman-upper",
             )
             html = self.element("ol" if ordered else "ul", source)
+            labelled = any(item.findtext("label") for item in source.findall("list-item"))
+            if labelled:  # "3.", "a)", "IV." and continued numbering, as the author wrote
+                html.set("class", "labelled")
             for item in source.findall("list-item"):
                 li = self.element("li", item)
                 self.children(item, li, depth)
+                if labelled and item.findtext("label"):
+                    _prepend_label(li, item.findtext("label").strip())
                 html.append(li)
             return [html]
         if tag == "def-item":
@@ -702,6 +707,17 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def _prepend_label(li: etree._Element, text: str) -> None:
+    """The written list label at the start of the item's first paragraph (or the item)."""
+    holder = li[0] if len(li) and li[0].tag == "p" else li
+    label = etree.Element("span")
+    label.set("class", "list-label")
+    label.text = text
+    label.tail = " " + (holder.text or "").lstrip()
+    holder.text = None
+    holder.insert(0, label)
 
 
 BACK_MATTER = ("ack", "app-group", "sec", "notes", "glossary")

@@ -113,3 +113,25 @@ def test_without_the_schema_a_dangling_citation_is_repaired_and_reported(tmp_pat
     assert "nobody2020" in "".join(tree.find("body").itertext())
     assert [r.kind for r in result.repairs] == ["link"]
     assert "“nobody2020” → ref-nobody2020" in str(result.repairs[0])
+
+
+def test_schema_errors_are_plain_sentences_with_their_place(app, article, xsd_path):
+    from flask_babel import force_locale
+
+    sec = next(s for s in article.iter("sec") if s.find("p") is not None)
+    title = " ".join(sec.findtext("title").split())
+    paragraph = sec.find("p")
+    etree_list = paragraph.makeelement("list", {})
+    etree_list.append(paragraph.makeelement("list-item", {}))
+    paragraph.addnext(etree_list)
+
+    with pytest.raises(TypesetError) as caught:
+        validate(article, xsd_path)
+
+    with app.test_request_context(), force_locale("en"):
+        english = str(caught.value.message)
+    with app.test_request_context(), force_locale("vi"):
+        vietnamese = str(caught.value.message)
+    assert f"a list item is empty or incomplete, in the section “{title}”" in english
+    assert "line" not in english and "Expected is" not in english
+    assert f"mục “{title}”" in vietnamese and "mục danh sách" in vietnamese
