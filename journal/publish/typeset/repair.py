@@ -122,7 +122,11 @@ def _is_ncname(value: str) -> bool:
 
 
 def repair_ids(tree: etree._Element, repairs: Repairs) -> None:
-    """Ids become valid, unique ASCII names; every ``rid`` follows its target."""
+    """Ids become valid, unique ASCII names; every ``rid`` follows its target. Reported
+    when something links to them or they were used twice (pandoc's own names for headings,
+    "mở-đầu", are renamed silently)."""
+    linked = {r for e in _elements(tree) for r in (e.get("rid") or "").split()}
+    seen: set[str] = set()
     renamed: dict[str, str] = {}
     used: set[str] = set()
     changed: list[str] = []
@@ -138,14 +142,18 @@ def repair_ids(tree: etree._Element, repairs: Repairs) -> None:
         used.add(new)
         if new != old:
             element.set("id", new)
-            changed.append(old)
-            renamed.setdefault(old, new)  # links go to the first element with the id
+            if old in linked or old in seen:
+                changed.append(old)
+            if old not in seen:  # links go to the first element that had the id
+                renamed[old] = new
+        seen.add(old)
+    if renamed:
+        for element in _elements(tree):
+            rid = element.get("rid")
+            if rid:
+                element.set("rid", " ".join(renamed.get(r, r) for r in rid.split()))
     if not changed:
         return
-    for element in _elements(tree):
-        rid = element.get("rid")
-        if rid:
-            element.set("rid", " ".join(renamed.get(r, r) for r in rid.split()))
     repairs.append(
         Repair(
             "ids",

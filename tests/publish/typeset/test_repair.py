@@ -32,8 +32,7 @@ def jats_of(tmp_path, xsd_path, text: str, fmt: str = "md", **kwargs):
 
 
 def kinds(converted) -> list[str]:
-    """The repairs made, leaving out pandoc's own heading ids renamed to ASCII."""
-    return [r.kind for r in converted.repairs if r.kind != "ids" or "𝓔" in str(r)]
+    return [r.kind for r in converted.repairs]
 
 
 def test_ids_become_ascii_names_and_links_follow(tmp_path, xsd_path):
@@ -46,6 +45,18 @@ def test_ids_become_ascii_names_and_links_follow(tmp_path, xsd_path):
     sec = tree.find("body/sec")
     assert sec.get("id") == "sai-so-E"
     assert tree.find("body//xref").get("rid") == "sai-so-E"
+    assert "ids" in kinds(converted)
+
+
+def test_a_duplicate_id_is_renamed_and_links_keep_the_first(tmp_path, xsd_path):
+    tree, converted = jats_of(
+        tmp_path,
+        xsd_path,
+        "# Kết quả {#kq}\n\nXem [kết quả](#kq).\n\n# Kết quả {#kq}\n\nLần hai.\n",
+    )
+
+    assert [s.get("id") for s in tree.findall("body/sec")] == ["kq", "kq-2"]
+    assert tree.find("body//xref").get("rid") == "kq"
     assert "ids" in kinds(converted)
 
 
