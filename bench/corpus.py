@@ -26,7 +26,12 @@ from journal.publish.typeset import TypesetError, enrich, load_schema, validate 
 from journal.publish.typeset.convert import READERS, convert, pandoc_path  # noqa: E402
 from journal.publish.typeset.htmlgalley import render_html  # noqa: E402
 from journal.publish.typeset.pdfgalley import render_pdf  # noqa: E402
-from journal.publish.typeset.pipeline import jats_bytes  # noqa: E402
+from journal.publish.typeset.counts import check_kept, html_counts  # noqa: E402
+from journal.publish.typeset.pipeline import (  # noqa: E402
+    check_jats_content,
+    check_pdf_content,
+    jats_bytes,
+)
 from journal.publish.typeset.repair import repair_against_schema  # noqa: E402
 from tests.publish.typeset import samples  # noqa: E402
 from tests.publish.typeset.corpus import build, content_counts, source_counts  # noqa: E402
@@ -81,9 +86,15 @@ def main() -> None:
                 tree = repair_against_schema(tree, schema, repairs)
                 after = content_counts(tree)
                 validate(tree, args.xsd)
+                in_jats = check_jats_content(converted, tree)
                 if args.full:
                     html = render_html(tree)
-                    render_pdf(html, converted.media_dir, jats=jats_bytes(tree))
+                    check_kept(
+                        in_jats, html_counts(html), "html", compare=("words", "tables", "figures")
+                    )
+                    check_pdf_content(
+                        in_jats, render_pdf(html, converted.media_dir, jats=jats_bytes(tree))
+                    )
                 ratios.append(converting / raw_pandoc(manuscript, work))
             except TypesetError as error:
                 problem = str(error.message)[:160]

@@ -32,6 +32,7 @@ from PIL import Image
 
 from ...errors import InvalidUpload
 from ...filetypes import ZipLimits, check_zip
+from .counts import ContentCounts, read_report
 from .errors import TypesetError
 from .repair import (
     Repair,
@@ -95,6 +96,10 @@ class Converted:
     structured_references: bool
     warnings: list[str] = field(default_factory=list)
     repairs: list[Repair] = field(default_factory=list)
+    # What pandoc read in the manuscript (None: not reported), and the words the conversion
+    # took out on purpose (typed reference numbers; repairs count their own).
+    source_counts: ContentCounts | None = None
+    removed_words: int = 0
 
     @property
     def media_files(self) -> list[Path]:
@@ -227,6 +232,7 @@ def _convert(data, fmt, workdir, media_dir, figures, bibliography, lang, time_li
         args.append(f"manuscript.{fmt}")
         result = run_pandoc(args, scratch, time_limit=time_limit, memory_limit=memory_limit)
         messages = result.stderr.decode("utf-8", "replace")
+        source_counts, other_messages = read_report(messages)
         _check_exit(result.returncode, messages)
         _check_warnings(messages)
         try:
@@ -236,12 +242,14 @@ def _convert(data, fmt, workdir, media_dir, figures, bibliography, lang, time_li
         structured = tree.find("back/ref-list/ref/element-citation") is not None
         repairs: Repairs = []
         _collect_media(tree, scratch, media_dir, figures or {}, repairs, time_limit)
-    normalise(tree, structured=structured, repairs=repairs)
+    removed_words = normalise(tree, structured=structured, repairs=repairs)
     if lang == "vi":
         _vietnamese_et_al(tree)
     if _is_empty(tree):
         raise TypesetError(_l("The manuscript has no content to typeset."))
-    return Converted(tree, media_dir, structured, [m for m in messages.splitlines() if m], repairs)
+    return Converted(
+        tree, media_dir, structured, other_messages, repairs, source_counts, removed_words
+    )
 
 
 def _precheck(data: bytes, fmt: str) -> None:
@@ -547,9 +555,10 @@ def _pdf_figure_png(data: bytes, label: str, time_limit: float) -> bytes:
 # ---------------------------------------------------------------- normalisation
 
 
-def normalise(tree: etree._Element, *, structured: bool, repairs: Repairs | None = None) -> None:
+def normalise(tree: etree._Element, *, structured: bool, repairs: Repairs | None = None) -> int:
     """Make pandoc's JATS 1.2 what we publish: JATS 1.3, linked, labelled, safe links; what
-    is untidy is repaired and listed in ``repairs``."""
+    is untidy is repaired and listed in ``repairs``. Returns the words taken out (reference
+    numbers typed by the author, which the list numbers again)."""
     repairs = [] if repairs is None else repairs
     tree.set("dtd-version", "1.3")
     tree.set("article-type", "research-article")
@@ -557,8 +566,9 @@ def normalise(tree: etree._Element, *, structured: bool, repairs: Repairs | None
     _wrap_captioned_graphics(tree)
     _sanitise_links(tree)
     drop_word_toc(tree, repairs)
+    removed = 0
     if not structured and tree.find("back/ref-list") is None:
-        _build_ref_list(tree)
+        removed = _build_ref_list(tree)
     repair_ids(tree, repairs)
     _label_floats(tree)
     repair_nested_links(tree, repairs)
@@ -574,6 +584,7 @@ def normalise(tree: etree._Element, *, structured: bool, repairs: Repairs | None
             _unwrap(styled)
     repair_dangling_links(tree, repairs)
     _type_xrefs(tree)
+    return removed
 
 
 def _unwrap(element: etree._Element) -> None:
@@ -669,17 +680,17 @@ LEGEND = re.compile(r"^(hình|figure|fig\.|bảng|table|video|supplementary|s\d)
 YEAR = re.compile(r"\b(1[6-9]|20)\d\d[a-z]?\b")
 
 
-def _build_ref_list(tree: etree._Element) -> None:
+def _build_ref_list(tree: etree._Element) -> int:
     """A last section titled References (in either language) becomes ``back/ref-list``;
     only its entries are references: its sub-bibliographies become nested lists, and what
     follows the list (legends, appendices, acknowledgements, later sections) goes to
     ``back`` as back matter, never lost."""
     body = tree.find("body")
     if body is None:
-        return
+        return 0
     sections = [s for s in body.iter("sec") if _section_title(s) in REFERENCE_TITLES]
     if not sections:
-        return
+        return 0
     sec = sections[-1]
     following: list[etree._Element] = []
     node = sec
@@ -691,6 +702,9 @@ def _build_ref_list(tree: etree._Element) -> None:
     if title is not None:
         ref_list.append(title)
     leftovers = _fill_ref_list(sec, ref_list, 1)
+    stripped = sum(1 for ref in ref_list.iter("ref") if ref.get("typed-number"))
+    for ref in ref_list.iter("ref"):
+        ref.attrib.pop("typed-number", None)
     sec.getparent().remove(sec)
     back = tree.find("back")
     if back is None:
@@ -706,6 +720,7 @@ def _build_ref_list(tree: etree._Element) -> None:
             holder.append(element)
     for element in [e for e in leftovers if e.tag == "sec"] + following:
         _append_back_section(back, element)
+    return stripped
 
 
 def _fill_ref_list(sec: etree._Element, ref_list: etree._Element, number: int) -> list:
@@ -814,7 +829,8 @@ def _add_reference(ref_list: etree._Element, entry: etree._Element, number: int)
                 citation.text += " "
         _move_content(p, citation)
     citation.text = (citation.text or "").lstrip()
-    _strip_leading_number(citation, number)
+    if _strip_leading_number(citation, number):
+        ref.set("typed-number", "1")  # counted, then dropped, by _build_ref_list
     _mark_doi(citation)
 
 
@@ -828,9 +844,10 @@ def _move_content(source: etree._Element, target: etree._Element) -> None:
         target.append(child)
 
 
-def _strip_leading_number(citation: etree._Element, number: int) -> None:
+def _strip_leading_number(citation: etree._Element, number: int) -> bool:
     text = citation.text or ""
     citation.text = re.sub(rf"^\[?{number}[\].)]?\s+", "", text, count=1)
+    return citation.text != text
 
 
 def _mark_doi(citation: etree._Element) -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from .convert import MEMORY_LIMIT, TIME_LIMIT, convert
+from .convert import MEMORY_LIMIT, TIME_LIMIT, Converted, convert
+from .counts import ContentCounts, check_kept, html_counts, jats_counts, pdf_words
 from .enrich import enrich
 from .htmlgalley import render_html
 from .meta import ArticleMeta
@@ -70,6 +71,35 @@ def typeset(
         raise
 
 
+def check_jats_content(converted: Converted, tree: etree._Element) -> ContentCounts:
+    """Everything pandoc read is in the JATS, but for what was taken out on purpose (and
+    listed as a repair); returns the JATS counts, which the galleys are checked against."""
+    in_jats = jats_counts(tree)
+    source = converted.source_counts
+    if source is not None:
+        removed = converted.removed_words + sum(r.words_removed for r in converted.repairs)
+        expected = ContentCounts(
+            words=max(source.words - removed, 0),
+            tables=source.tables,
+            figures=source.figures,
+            equations=source.equations,
+            footnotes=source.footnotes,
+        )
+        check_kept(
+            expected,
+            in_jats,
+            "jats",
+            compare=("words", "tables", "figures", "equations", "footnotes"),
+        )
+    return in_jats
+
+
+def check_pdf_content(in_jats: ContentCounts, pdf: bytes) -> None:
+    words = pdf_words(pdf)
+    if words is not None:
+        check_kept(in_jats, ContentCounts(words=words), "pdf", compare=("words",))
+
+
 def _silent(stage: str) -> None:
     pass
 
@@ -105,11 +135,14 @@ def _run(
     if xsd_path is not None:
         tree = repair_against_schema(tree, load_schema(str(Path(xsd_path).resolve())), repairs)
     validate(tree, xsd_path)
+    in_jats = check_jats_content(converted, tree)
     jats = jats_bytes(tree)
     report("html")
     html = render_html(tree, media_prefix="media/")
+    check_kept(in_jats, html_counts(html), "html", compare=("words", "tables", "figures"))
     report("pdf")
     pdf = render_pdf(html, converted.media_dir, jats=jats)
+    check_pdf_content(in_jats, pdf)
     media = {p.name: p.read_bytes() for p in converted.media_files}
     return Galleys(
         jats=jats,

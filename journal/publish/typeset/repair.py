@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from lxml import etree
 
+from .counts import count_words
 from .meta import ArticleMeta
 from .safexml import HREF, MML
 
@@ -49,6 +50,7 @@ class Repair:
 
     kind: str
     message: object
+    words_removed: int = 0  # words taken out on purpose (a table of contents, front matter)
 
     def __str__(self) -> str:
         return str(self.message)
@@ -351,6 +353,7 @@ def drop_word_toc(tree: etree._Element, repairs: Repairs) -> None:
     if body is None:
         return
     dropped = 0
+    words = 0
     for block in list(body.iter("p", "list")):
         if block.getparent() is None or block.getparent().tag == "list-item":
             continue
@@ -362,16 +365,19 @@ def drop_word_toc(tree: etree._Element, repairs: Repairs) -> None:
             outside = outside.replace("".join(link.itertext()), "", 1)
         if re.sub(r"[\s.\d…·_-]+", "", outside):  # more than links and page numbers
             continue
+        words += count_words(block)
         remove_keeping_tail(block)
         dropped += 1
     for title in list(body.iter("title")):
         if snippet(title).lower().strip(" :") in TOC_TITLES:
             sec = title.getparent()
             if sec.tag == "sec" and not snippet(sec).lower().replace(snippet(title).lower(), ""):
+                words += count_words(sec)
                 remove_keeping_tail(sec)
                 dropped += 1
     for p in list(body.iter("p")):
         if p.getparent() is not None and snippet(p).lower().strip(" :") in TOC_TITLES and dropped:
+            words += count_words(p)
             remove_keeping_tail(p)
     if dropped:
         repairs.append(
@@ -382,6 +388,7 @@ def drop_word_toc(tree: etree._Element, repairs: Repairs) -> None:
                     "journal makes its own.",
                     count=dropped,
                 ),
+                words,
             )
         )
 
@@ -534,6 +541,7 @@ def remove_repeated_front_matter(tree: etree._Element, meta: ArticleMeta, repair
             wanted.append(("keywords", fold(" ".join(keywords))))
     names = fold(" ".join(a.display_name for a in meta.authors))
     removed: list[str] = []
+    words = 0
     for block in _leading_blocks(body):
         text = fold(snippet(block, 100_000))
         if not text:
@@ -550,6 +558,7 @@ def remove_repeated_front_matter(tree: etree._Element, meta: ArticleMeta, repair
         if kind is None:
             break
         removed.append(kind)
+        words += count_words(block)
         _remove_block(block)
     if removed:
         repairs.append(
@@ -561,6 +570,7 @@ def remove_repeated_front_matter(tree: etree._Element, meta: ArticleMeta, repair
                     "details (%(count)s paragraphs removed).",
                     count=len(removed),
                 ),
+                words,
             )
         )
 

@@ -156,6 +156,43 @@ local function internal_references(doc, labels)
   })
 end
 
+-- What pandoc read, before this filter changes anything: words (as \w+ runs), tables,
+-- pictures, equations, footnotes and structured references, for the content guard. Written
+-- to stderr as one line: typeset-counts {json}.
+local function is_word_char(c)
+  return (c >= 48 and c <= 57) or (c >= 65 and c <= 90) or (c >= 97 and c <= 122) or c == 95
+    or (c >= 0xC0 and c ~= 0xD7 and c ~= 0xF7 and not (c >= 0x2000 and c <= 0x2BFF)
+      and not (c >= 0x3000 and c <= 0x303F) and not (c >= 0xFE30 and c <= 0xFE4F))
+end
+
+local function count_words(text)
+  local n, inside = 0, false
+  for _, c in utf8.codes(text) do
+    local w = is_word_char(c)
+    if w and not inside then n = n + 1 end
+    inside = w
+  end
+  return n
+end
+
+local function report_counts(doc)
+  local counts = { words = 0, tables = 0, figures = 0, equations = 0, footnotes = 0 }
+  doc.blocks:walk({
+    Str = function(s) counts.words = counts.words + count_words(s.text) end,
+    Code = function(c) counts.words = counts.words + count_words(c.text) end,
+    CodeBlock = function(c) counts.words = counts.words + count_words(c.text) end,
+    Table = function() counts.tables = counts.tables + 1 end,
+    Image = function(i)  -- its description becomes alt text, not words of the article
+      counts.figures = counts.figures + 1
+      counts.words = counts.words - count_words(stringify(i.caption))
+    end,
+    Math = function() counts.equations = counts.equations + 1 end,
+    Note = function() counts.footnotes = counts.footnotes + 1 end,
+  })
+  counts.references = doc.meta.references and #doc.meta.references or 0
+  io.stderr:write("typeset-counts " .. pandoc.json.encode(counts) .. "\n")
+end
+
 local BIBLIOGRAPHIES = { ["references.bib"] = "biblatex", ["references.json"] = "csljson" }
 
 local function load_bibliography(meta)
@@ -173,6 +210,7 @@ end
 
 function Pandoc(doc)
   load_bibliography(doc.meta)
+  report_counts(doc)
   doc = doc:walk({ Inlines = bracket_citations, Blocks = table_captions })
   local lang = doc.meta["typeset-lang"] and stringify(doc.meta["typeset-lang"]) or "en"
   doc.meta["typeset-lang"] = nil

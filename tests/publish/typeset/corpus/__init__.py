@@ -98,6 +98,21 @@ def _prepare_jats(source: Path, folder: Path, stem: str) -> tuple[Path, dict[str
     return path, figures, references
 
 
+LATEX_SPECIAL = re.compile(r"([&%$#_{}])")
+
+
+def _thebibliography(xml: Path) -> str:
+    tree = parse_xml(xml.read_bytes())
+    items = []
+    for ref in tree.iter("ref"):
+        text = " ".join("".join(ref.itertext()).split())
+        text = (
+            LATEX_SPECIAL.sub(r"\\\1", text.replace("\\", " ")).replace("~", " ").replace("^", " ")
+        )
+        items.append(f"\\bibitem{{{ref.get('id')}}} {text}")
+    return "\\begin{thebibliography}{99}\n" + "\n".join(items) + "\n\\end{thebibliography}"
+
+
 def build(folder: Path, names: set[str] | None = None) -> list[Manuscript]:
     """Every manuscript of the corpus (or those in ``names``), made in ``folder``."""
     made: list[Manuscript] = []
@@ -115,10 +130,15 @@ def build(folder: Path, names: set[str] | None = None) -> list[Manuscript]:
             _pandoc(
                 "-f", "jats", "-t", "latex", "-s", "--natbib", "-o", out.name, xml.name, cwd=folder
             )
-            text = out.read_text(encoding="utf-8")  # every reference, as \nocite{*} does
-            out.write_text(text.replace("\\end{document}", "\\nocite{*}\n\\end{document}"))
-            if not bibliography.read_text(encoding="utf-8").strip():
+            text = out.read_text(encoding="utf-8")
+            if re.search(r"@\w+\{[^,]+,\s*\}", bibliography.read_text(encoding="utf-8")):
+                # Older articles' references have no parts a .bib can hold: the author
+                # types them in thebibliography, as many do.
                 bibliography = None
+                ending = _thebibliography(xml) + "\n\\end{document}"
+            else:  # every reference, as \nocite{*} does
+                ending = "\\nocite{*}\n\\end{document}"
+            out.write_text(text.replace("\\end{document}", ending), encoding="utf-8")
         else:
             (folder / "all.yaml").write_text('nocite: "@*"\n', encoding="utf-8")
             _pandoc(
