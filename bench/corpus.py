@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 from journal.publish.typeset import TypesetError, enrich, load_schema, validate  # noqa: E402
 from journal.publish.typeset.convert import READERS, convert, pandoc_path  # noqa: E402
+from journal.publish.typeset.counts import check_kept, html_counts  # noqa: E402
 from journal.publish.typeset.htmlgalley import render_html  # noqa: E402
 from journal.publish.typeset.pdfgalley import render_pdf  # noqa: E402
-from journal.publish.typeset.counts import check_kept, html_counts  # noqa: E402
 from journal.publish.typeset.pipeline import (  # noqa: E402
     check_jats_content,
     check_pdf_content,
