@@ -225,6 +225,7 @@ def _convert(data, fmt, workdir, media_dir, figures, bibliography, lang, time_li
         args += [
             f"--metadata=lang:{CITATION_LOCALES.get(lang, 'en-US')}",
             f"--metadata=typeset-lang:{'vi' if lang == 'vi' else 'en'}",
+            f"--metadata=typeset-format:{fmt}",
             "--citeproc",
             "--metadata=link-citations:true",
             "--output=article.xml",

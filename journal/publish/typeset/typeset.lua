@@ -117,45 +117,6 @@ local LABELS = {
   en = { fig = "Figure", tab = "Table", sec = "Section", eq = "Equation" },
 }
 
-local function internal_references(doc, labels)
-  local number = {}
-  local kind_of = {}
-  local counts = { fig = 0, tab = 0, sec = 0, eq = 0 }
-  local function note(id, kind)
-    if id ~= "" and not number[id] then
-      counts[kind] = counts[kind] + 1
-      number[id] = counts[kind]
-      kind_of[id] = kind
-    end
-  end
-  doc:walk({
-    Figure = function(f) note(f.identifier, "fig") end,
-    Table = function(t) note(t.identifier, "tab") end,
-    Header = function(h) note(h.identifier, "sec") end,
-    Span = function(s)
-      if s.identifier:sub(1, 3) == "eq-" then note(s.identifier, "eq") end
-    end,
-  })
-  return doc:walk({
-    Cite = function(cite)
-      for _, c in ipairs(cite.citations) do
-        if not number[c.id] then return nil end
-      end
-      local out = pandoc.Inlines({})
-      local previous = nil
-      for n, c in ipairs(cite.citations) do
-        local kind = kind_of[c.id]
-        if n > 1 then out:insert(pandoc.Str(", ")) end
-        local text = tostring(number[c.id])
-        if kind ~= previous then text = labels[kind] .. "\u{a0}" .. text end
-        previous = kind
-        out:insert(pandoc.Link(text, "#" .. c.id))
-      end
-      return out
-    end,
-  })
-end
-
 -- What pandoc read, before this filter changes anything: words (as \w+ runs), tables,
 -- pictures, equations, footnotes and structured references, for the content guard. Written
 -- to stderr as one line: typeset-counts {json}.
@@ -175,22 +136,106 @@ local function count_words(text)
   return n
 end
 
-local function report_counts(doc)
+-- One walk over the document: the counts for the content guard, the numbers of figures,
+-- tables, sections and equations for cross-references, and whether anything is cited.
+-- Words are counted per paragraph-like block from pandoc's own stringify (far cheaper than
+-- a call per word), less equations, alt texts and notes (whose paragraphs count themselves).
+local function survey(doc)
   local counts = { words = 0, tables = 0, figures = 0, equations = 0, footnotes = 0 }
+  local floats = { number = {}, kind = {}, count = { fig = 0, tab = 0, sec = 0, eq = 0 } }
+  local refs = { number = {}, count = 0 }
+  local not_words = 0
+  local cites = 0
+  local function text_block(b) counts.words = counts.words + count_words(stringify(b)) end
+  local function note(id, kind)
+    if id ~= "" and not floats.number[id] then
+      floats.count[kind] = floats.count[kind] + 1
+      floats.number[id] = floats.count[kind]
+      floats.kind[id] = kind
+    end
+  end
   doc.blocks:walk({
-    Str = function(s) counts.words = counts.words + count_words(s.text) end,
-    Code = function(c) counts.words = counts.words + count_words(c.text) end,
-    CodeBlock = function(c) counts.words = counts.words + count_words(c.text) end,
-    Table = function() counts.tables = counts.tables + 1 end,
+    Figure = function(f) note(f.identifier, "fig") end,
+    Table = function(t)
+      counts.tables = counts.tables + 1
+      note(t.identifier, "tab")
+    end,
+    Span = function(span)
+      local id = span.identifier
+      if id:sub(1, 3) == "eq-" then note(id, "eq") end
+      if id:sub(1, 4) == "ref-" and not refs.number[id] then
+        refs.count = refs.count + 1
+        refs.number[id] = refs.count
+      end
+    end,
     Image = function(i)  -- its description becomes alt text, not words of the article
       counts.figures = counts.figures + 1
-      counts.words = counts.words - count_words(stringify(i.caption))
+      not_words = not_words + count_words(stringify(i.caption))
     end,
-    Math = function() counts.equations = counts.equations + 1 end,
-    Note = function() counts.footnotes = counts.footnotes + 1 end,
+    Math = function(m)
+      counts.equations = counts.equations + 1
+      not_words = not_words + count_words(m.text)
+    end,
+    Note = function(n)
+      counts.footnotes = counts.footnotes + 1
+      not_words = not_words + count_words(stringify(n.content))
+    end,
+    Cite = function() cites = cites + 1 end,
+    Para = text_block,
+    Plain = text_block,
+    Header = function(h)
+      note(h.identifier, "sec")
+      text_block(h)
+    end,
+    CodeBlock = text_block,
+    LineBlock = text_block,
+    DefinitionList = function(list)
+      for _, item in ipairs(list.content) do
+        counts.words = counts.words + count_words(stringify(item[1]))
+      end
+    end,
   })
+  counts.words = counts.words - not_words
   counts.references = doc.meta.references and #doc.meta.references or 0
   io.stderr:write("typeset-counts " .. pandoc.json.encode(counts) .. "\n")
+  return floats, refs, cites
+end
+
+-- A citation of the document's own figures, tables, sections or equations becomes a
+-- labelled cross-reference; without structured references, any other citation becomes a
+-- numbered link to the reference list entry.
+local function resolve_citations(doc, floats, refs, labels, structured)
+  return doc:walk({
+    Cite = function(cite)
+      local internal = true
+      for _, c in ipairs(cite.citations) do
+        if not floats.number[c.id] then internal = false end
+      end
+      local out = pandoc.Inlines({})
+      if internal then
+        local previous = nil
+        for n, c in ipairs(cite.citations) do
+          local kind = floats.kind[c.id]
+          if n > 1 then out:insert(pandoc.Str(", ")) end
+          local text = tostring(floats.number[c.id])
+          if kind ~= previous then text = labels[kind] .. "\u{a0}" .. text end
+          previous = kind
+          out:insert(pandoc.Link(text, "#" .. c.id))
+        end
+        return out
+      end
+      if structured then return nil end
+      out:insert(pandoc.Str("["))
+      for n, c in ipairs(cite.citations) do
+        if n > 1 then out:insert(pandoc.Str(", ")) end
+        local target = "ref-" .. c.id
+        local label = refs.number[target] and tostring(refs.number[target]) or c.id
+        out:insert(pandoc.Link(label, "#" .. target))
+      end
+      out:insert(pandoc.Str("]"))
+      return out
+    end,
+  })
 end
 
 local BIBLIOGRAPHIES = { ["references.bib"] = "biblatex", ["references.json"] = "csljson" }
@@ -210,36 +255,16 @@ end
 
 function Pandoc(doc)
   load_bibliography(doc.meta)
-  report_counts(doc)
-  doc = doc:walk({ Inlines = bracket_citations, Blocks = table_captions })
-  local lang = doc.meta["typeset-lang"] and stringify(doc.meta["typeset-lang"]) or "en"
-  doc.meta["typeset-lang"] = nil
-  doc = internal_references(doc, LABELS[lang] or LABELS.en)
   local meta = doc.meta
-  if meta.references or meta.bibliography then
-    return doc
+  local lang = meta["typeset-lang"] and stringify(meta["typeset-lang"]) or "en"
+  local markdown = meta["typeset-format"] and stringify(meta["typeset-format"]) == "md"
+  meta["typeset-lang"] = nil
+  meta["typeset-format"] = nil
+  if markdown then
+    doc = doc:walk({ Inlines = bracket_citations, Blocks = table_captions })
   end
-  local number = {}
-  local count = 0
-  doc:walk({
-    Span = function(span)
-      if span.identifier:sub(1, 4) == "ref-" and not number[span.identifier] then
-        count = count + 1
-        number[span.identifier] = count
-      end
-    end,
-  })
-  return doc:walk({
-    Cite = function(cite)
-      local out = pandoc.Inlines({ pandoc.Str("[") })
-      for n, c in ipairs(cite.citations) do
-        if n > 1 then out:insert(pandoc.Str(", ")) end
-        local target = "ref-" .. c.id
-        local label = number[target] and tostring(number[target]) or c.id
-        out:insert(pandoc.Link(label, "#" .. target))
-      end
-      out:insert(pandoc.Str("]"))
-      return out
-    end,
-  })
+  local floats, refs, cites = survey(doc)
+  if cites == 0 then return doc end
+  local structured = meta.references ~= nil or meta.bibliography ~= nil
+  return resolve_citations(doc, floats, refs, LABELS[lang] or LABELS.en, structured)
 end
