@@ -139,7 +139,7 @@ end
 -- One walk over the document: the counts for the content guard, the numbers of figures,
 -- tables, sections and equations for cross-references, and whether anything is cited.
 -- Words are counted per paragraph-like block from pandoc's own stringify (far cheaper than
--- a call per word), less equations, alt texts and notes (whose paragraphs count themselves).
+-- a call per word), less equations and alt texts (a note's paragraphs count themselves).
 local function survey(doc)
   local counts = { words = 0, tables = 0, figures = 0, equations = 0, footnotes = 0 }
   local floats = { number = {}, kind = {}, count = { fig = 0, tab = 0, sec = 0, eq = 0 } }
@@ -176,10 +176,7 @@ local function survey(doc)
       counts.equations = counts.equations + 1
       not_words = not_words + count_words(m.text)
     end,
-    Note = function(n)
-      counts.footnotes = counts.footnotes + 1
-      not_words = not_words + count_words(stringify(n.content))
-    end,
+    Note = function() counts.footnotes = counts.footnotes + 1 end,
     Cite = function() cites = cites + 1 end,
     Para = text_block,
     Plain = text_block,
