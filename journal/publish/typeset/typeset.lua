@@ -176,7 +176,10 @@ local function survey(doc)
       counts.equations = counts.equations + 1
       not_words = not_words + count_words(m.text)
     end,
-    Note = function() counts.footnotes = counts.footnotes + 1 end,
+    Note = function(n)  -- counted by its own paragraphs, not again in the one citing it
+      counts.footnotes = counts.footnotes + 1
+      not_words = not_words + count_words(stringify(n.content))
+    end,
     Cite = function() cites = cites + 1 end,
     Para = text_block,
     Plain = text_block,
