@@ -11,7 +11,7 @@ JOURNAL_BASE_URL ?= http://$(HOST):$(PORT)
 # Debian packages the journal needs to typeset: Pango (WeasyPrint), fonts covering Vietnamese
 # in full (Noto, DejaVu) and poppler-utils (page counts, PDF previews). The tests also need a
 # real browser for the end-to-end tests, and systemd-analyze checks the units in deploy/systemd.
-RUN_PACKAGES    := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-dejavu-core poppler-utils
+RUN_PACKAGES    := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core poppler-utils
 SYSTEM_PACKAGES := $(RUN_PACKAGES) chromium systemd
 
 .PHONY: run serve test test-sqlite test-postgresql lint format install translations system-deps run-deps extract-messages clean

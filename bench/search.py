@@ -1,18 +1,28 @@
-"""Search benchmark: whoosh engine vs SQLite FTS5 on the same generated bilingual corpus.
+"""Search benchmark: the tantivy engine, the whoosh engine and SQLite FTS5 on the same
+generated bilingual corpus and the same 50 queries, in one run.
 
-    python bench/search.py                 # 50,000 articles
-    python bench/search.py --n 5000        # smaller
+    python bench/search.py                          # 50,000 articles, all three
+    python bench/search.py --n 500000 --engines tantivy,fts5   # whoosh takes hours there
+    python bench/search.py --n 5000                 # smaller
     python bench/search.py --body-words 3000 --n 2000   # realistic full-text length
-    python bench/search.py --profile       # cProfile of the slowest whoosh queries
+    python bench/search.py --dir /tmp/sb --keep     # keep the indexes (SEARCH_DIR=/tmp/sb
+                                                    # serves the tantivy one in the app)
+    python bench/search.py --profile                # cProfile of the slowest queries
+    python bench/search.py --n 50000 --http http://127.0.0.1:8000 --static /static/css/site.css
+        # /search?q=… through the running application (e.g. gunicorn with
+        # JOURNAL_SEARCH_DIR=<--dir of a --keep run>) against a static file: requests/s
+        # and latency, interleaved rounds, --clients concurrent clients
+    python bench/search.py --findable               # seconds from a change to finding it
 
-Prints the index build rate, warm query latency p50/p95 over a fixed list of 50 queries
-(each query run --repeat times after one warm-up run; its median counts), the same on
-SQLite FTS5 (tokenize="unicode61 remove_diacritics 2"), and the ratios. Targets: p95 ≤ 30 ms,
-build ≥ 500 articles/s. The corpus is deterministic (--seed).
+Prints each engine's build rate (the engine's own time: the time spent generating the
+corpus is measured and left out), index size, warm query latency p50/p95/max over the 50
+queries (each run --repeat times after one warm-up run; its median counts), and the ratios
+between the engines. Targets for tantivy: p95 <= 15 ms and build >= 2,000 articles/s at
+50,000 articles; p95 <= 100 ms at 500,000. The corpus is deterministic (--seed).
 
-The whoosh side runs the engine's full search (query parsing, matching set, facet counts
-over all matches, top 10 by relevance or date, highlighted snippets). The FTS5 side does the
-equivalent SQL: the top 10 by bm25, and the facet values of every match counted.
+The engines run their full search (query parsing, facet counts over all matches, top 10 by
+relevance or date, highlighted snippets). The FTS5 side does the equivalent SQL: the top
+10 by bm25, and the facet values of every match counted.
 """
 
 from __future__ import annotations
@@ -358,7 +368,7 @@ FTS_COLUMNS = _wordlist(
 )
 
 
-def fts_build(path: Path, corpus: Corpus) -> float:
+def fts_build(path: Path, corpus) -> float:
     con = sqlite3.connect(path)
     con.execute(
         f"CREATE VIRTUAL TABLE docs USING fts5({', '.join(FTS_COLUMNS)}, "
@@ -370,7 +380,7 @@ def fts_build(path: Path, corpus: Corpus) -> float:
     )
     started = time.perf_counter()
     with con:
-        for n, d in enumerate(corpus, start=1):
+        for n, d in enumerate(corpus, start=1):  # (the caller subtracts the generation)
             con.execute(
                 f"INSERT INTO docs(rowid, {', '.join(FTS_COLUMNS)}) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (
@@ -460,8 +470,34 @@ def fts_query(con, text, filters, sort):
 
 # --- running -------------------------------------------------------------------------------
 
+ENGINES = ("tantivy", "whoosh", "fts5")
+TARGETS = {"tantivy": (15.0, 2000.0), "whoosh": (30.0, 500.0)}
+CPU_TIMES: dict[str, list[float]] = {name: [] for name in ENGINES}
 
-CPU_TIMES: dict[str, list[float]] = {"whoosh": [], "fts5": []}
+
+class TimedCorpus:
+    """The corpus as an iterator that keeps the time spent generating it, so that a build
+    is timed without the generator."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self.generating = 0.0
+
+    def __iter__(self):
+        clock = time.perf_counter
+        for i in range(self.corpus.n):
+            started = clock()
+            doc = self.corpus.article(i)
+            self.generating += clock() - started
+            yield doc
+
+
+def timed_build(build, corpus: Corpus) -> float:
+    """Seconds the engine spent building (generation excluded)."""
+    timed = TimedCorpus(corpus)
+    started = time.perf_counter()
+    build(timed)
+    return time.perf_counter() - started - timed.generating
 
 
 def timed_runs(fn, repeat: int, engine: str) -> float:
@@ -489,6 +525,230 @@ def dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+def run_engine(name, work: Path, corpus: Corpus, qs, args) -> dict:
+    """Build (unless reusing) and query one engine: its figures and per-query rows."""
+    out: dict = {"name": name, "build_s": None, "rows": []}
+    if name == "fts5":
+        path = work / "fts.sqlite3"
+        if not (args.reuse and path.exists()):
+            path.unlink(missing_ok=True)
+            out["build_s"] = timed_build(lambda docs: fts_build(path, docs), corpus)
+        out["size"] = path.stat().st_size
+        con = sqlite3.connect(path)
+        for text, filters, sort in qs:
+            total, _ = fts_query(con, text, filters, sort)
+            ms = timed_runs(
+                lambda t=text, f=filters, s=sort: fts_query(con, t, f, s), args.repeat, name
+            )
+            out["rows"].append((total, ms, []))
+        con.close()
+        return out
+    # The benchmark measures the engine, not its time limit: set it high.
+    root = work / name / "articles"
+    engine = open_engine(root, name, time_limit=args.time_limit)
+    if not (args.reuse and engine.count() == corpus.n):
+        out["build_s"] = timed_build(engine.rebuild, corpus)
+    out["size"] = dir_size(engine.current_path())
+    for text, filters, sort in qs:
+        request = SearchRequest(text=text, filters=filters, sort=sort)
+        result = engine.search(request)
+        ms = timed_runs(lambda r=request: engine.search(r), args.repeat, name)
+        out["rows"].append((result.total, ms, result.notice_codes()))
+    if args.profile:
+        profile(engine, qs, out["rows"])
+    engine.close()
+    return out
+
+
+def profile(engine, qs, rows) -> None:
+    slowest = sorted(range(len(qs)), key=lambda i: -rows[i][1])[:5]
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for i in slowest:
+        text, filters, sort = qs[i]
+        for _ in range(3):
+            engine.search(SearchRequest(text=text, filters=filters, sort=sort))
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(35)
+    print(out.getvalue())
+
+
+def summary(result: dict, n: int, time_limit: float) -> dict:
+    ms = [row[1] for row in result["rows"]]
+    figures = {
+        "p50": percentile(ms, 50),
+        "p95": percentile(ms, 95),
+        "max": max(ms),
+        "rate": n / result["build_s"] if result["build_s"] else None,
+    }
+    name = result["name"]
+    line = (
+        f"{name:<8} p50 {figures['p50']:7.2f} ms, p95 {figures['p95']:7.2f} ms, "
+        f"max {figures['max']:7.2f} ms"
+    )
+    if figures["rate"]:
+        line += f"; build {result['build_s']:.1f} s, {figures['rate']:,.0f} articles/s"
+    line += f"; index {result['size'] / 1e6:,.0f} MB"
+    if name in TARGETS:
+        p95_target, rate_target = TARGETS[name]
+        if n >= 500_000 and name == "tantivy":
+            p95_target = 100.0
+        line += f" (target p95 <= {p95_target:g} ms: "
+        line += "met" if figures["p95"] <= p95_target else "MISSED"
+        if figures["rate"] and n < 500_000:
+            line += f", build >= {rate_target:,.0f}/s: "
+            line += "met" if figures["rate"] >= rate_target else "MISSED"
+        line += ")"
+        timed_out = sum(1 for row in result["rows"] if "timed_out" in row[2])
+        if timed_out:
+            line += f"; {timed_out} queries hit the {time_limit:g} s time limit"
+    print(line)
+    return figures
+
+
+# --- through the application --------------------------------------------------------------
+
+
+def http_rounds(base: str, paths: list[str], clients: int, seconds: float) -> tuple[float, list]:
+    """``clients`` threads requesting ``paths`` in turn for ``seconds``: (requests/s, the
+    latencies in ms); a failed request stops the run."""
+    import http.client
+    import threading
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base)
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+
+    def client(offset: int) -> None:
+        conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=30)
+        mine, i = [], offset
+        while time.perf_counter() < stop and not errors:
+            path = paths[i % len(paths)]
+            i += 1
+            started = time.perf_counter()
+            conn.request("GET", path, headers={"Cookie": "lang=en"})
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                errors.append(f"{path}: {response.status}")
+            mine.append((time.perf_counter() - started) * 1000)
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(n * 7,)) for n in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise SystemExit(f"HTTP error: {errors[0]}")
+    return len(latencies) / (time.perf_counter() - started), latencies
+
+
+def http_main(args, qs) -> int:
+    from urllib.parse import urlencode
+
+    search_paths = []
+    for text, filters, sort in qs:
+        params = [("q", text), *((k, v) for k, vs in filters.items() for v in vs)]
+        if sort != "relevance":
+            params.append(("sort", sort))
+        search_paths.append("/search?" + urlencode(params))
+    http_rounds(args.http, search_paths, args.clients, 5.0)  # warm-up: every worker
+    figures: dict[str, list] = {"search": [], "static": []}
+    for n in range(args.rounds):
+        for name, paths in (("static", [args.static]), ("search", search_paths)):
+            rate, latencies = http_rounds(args.http, paths, args.clients, args.seconds)
+            figures[name].append((rate, latencies))
+            print(
+                f"round {n + 1} {name:<6}: {rate:8.1f} requests/s, "
+                f"p50 {percentile(latencies, 50):7.1f} ms, p95 {percentile(latencies, 95):7.1f} ms",
+                flush=True,
+            )
+    summary_rates = {}
+    for name, rounds in figures.items():
+        rates = [r for r, _ in rounds]
+        latencies = [ms for _, values in rounds for ms in values]
+        summary_rates[name] = (statistics.median(rates), percentile(latencies, 95))
+        print(
+            f"{name:<6}: median {summary_rates[name][0]:.1f} requests/s, "
+            f"p95 {summary_rates[name][1]:.1f} ms over {len(latencies)} requests"
+        )
+    (s_rate, s_p95), (f_rate, f_p95) = summary_rates["search"], summary_rates["static"]
+    print(
+        f"ratio search/static: requests/s {s_rate / f_rate:.2f}x, p95 {s_p95 / f_p95:.1f}x "
+        f"({args.clients} clients; load average {os.getloadavg()[0]:.1f}, "
+        f"{os.cpu_count()} cores)"
+    )
+    return 0
+
+
+def findable_main(args) -> int:
+    """Seconds from an article's change being recorded to a search finding it, through the
+    application's services (the in-process job worker, or RQ with --redis-url and a
+    running ``journal worker``): the index already holds a corpus of --n articles."""
+    import datetime as dt_
+
+    from journal import create_app
+    from journal.extensions import db
+    from journal.search import services
+
+    work = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="findable-"))
+    config = {
+        "ENV": "development",
+        "SECRET_KEY": "bench",
+        "DATABASE_URL": args.database_url or f"sqlite:///{work / 'journal.sqlite3'}",
+        "INSTANCE_PATH": str(work / "instance"),
+        "STORAGE_DIR": str(work / "files"),
+        "SEARCH_DIR": str(work / "search"),
+        "REDIS_URL": args.redis_url or None,
+        "JOBS_INLINE": False,
+    }
+    app = create_app(config)
+    from flask_migrate import upgrade
+
+    from journal.publish.records import Article
+    from journal.seed import seed_reference_data
+
+    with app.app_context():
+        upgrade()
+        seed_reference_data()
+        engine = services.search_engine()
+        if engine.count() < args.n:  # (a --keep run's index can be linked in as search/)
+            engine.rebuild(iter(Corpus(args.n, args.seed, args.body_words)))
+        services.reindex(services.SUBMISSIONS)
+        article = db.session.execute(db.select(Article).limit(1)).scalar()
+        if article is None:
+            raise SystemExit("findable: the database needs a published article (journal demo)")
+        samples = []
+        for n in range(args.rounds * 3):
+            title = f"kiemtra{n}x{int(time.time())}"
+            article.submission.title_vi = title
+            article.updated_at = dt_.datetime.now(dt_.UTC)
+            db.session.commit()
+            started = time.perf_counter()
+            services.article_changed(article)  # what publishing does after its commit
+            while not services.search_articles(title).hits:
+                if time.perf_counter() - started > 30:
+                    raise SystemExit("findable: not found within 30 s")
+                time.sleep(0.005)
+            samples.append(time.perf_counter() - started)
+        runner = "RQ" if args.redis_url else "in-process worker"
+        print(
+            f"time to findable ({runner}, {args.n:,} articles indexed): "
+            f"median {statistics.median(samples) * 1000:.0f} ms, "
+            f"max {max(samples) * 1000:.0f} ms over {len(samples)} changes"
+        )
+        services.close_engine(app)
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=50_000, help="articles (default 50,000)")
@@ -496,130 +756,101 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per query")
     parser.add_argument("--time-limit", type=float, default=5.0, help="engine time limit (s)")
+    parser.add_argument(
+        "--engines", default=",".join(ENGINES), help="comma-separated (default: all three)"
+    )
     parser.add_argument("--dir", help="work directory (default: a temporary one, removed)")
-    parser.add_argument("--skip-fts", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the indexes in --dir")
     parser.add_argument(
         "--reuse", action="store_true", help="query the indexes already in --dir (no build)"
     )
     parser.add_argument("--profile", action="store_true", help="profile the slowest queries")
+    parser.add_argument("--http", help="base address of a running application to load")
+    parser.add_argument("--static", default="/static/css/site.css", help="static file path")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients")
+    parser.add_argument("--seconds", type=float, default=10.0, help="seconds per HTTP round")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds")
+    parser.add_argument("--findable", action="store_true", help="time from change to found")
+    parser.add_argument("--database-url", help="--findable: the application's database")
+    parser.add_argument("--redis-url", help="--findable: jobs through RQ on this Redis")
     args = parser.parse_args(argv)
+    if args.http:
+        return http_main(args, queries(Corpus(args.n, args.seed, args.body_words)))
+    if args.findable:
+        return findable_main(args)
+    names = [e.strip() for e in args.engines.split(",") if e.strip()]
+    unknown = set(names) - set(ENGINES)
+    if unknown or not names:
+        parser.error(f"unknown engines {sorted(unknown)}: choose among {', '.join(ENGINES)}")
 
+    import tantivy
     import whoosh
 
     work = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="searchbench-"))
     work.mkdir(parents=True, exist_ok=True)
     corpus = Corpus(args.n, args.seed, args.body_words)
     qs = queries(corpus)
-    print(f"whoosh {whoosh.versionstring()} ({Path(whoosh.__file__).parent})")
-    print(f"corpus: {args.n} articles, {args.body_words} full-text words each, seed {args.seed}")
-
-    # The benchmark measures the engine, not its time limit: set it high.
-    engine = open_engine(work / "whoosh", time_limit=args.time_limit)
-    reuse = args.reuse and args.dir and engine.count() == args.n
-    build_s = fts_s = None
-    if not reuse:
+    print(
+        f"tantivy {tantivy.__version__}, whoosh {whoosh.versionstring()}, "
+        f"sqlite {sqlite3.sqlite_version}"
+    )
+    print(f"corpus: {args.n:,} articles, {args.body_words} full-text words each, seed {args.seed}")
+    results = []
+    for name in names:
         started = time.perf_counter()
-        engine.rebuild(iter(corpus))
-        build_s = time.perf_counter() - started
-        print(
-            f"whoosh build: {build_s:.1f} s, {args.n / build_s:.0f} articles/s, "
-            f"index {dir_size(work / 'whoosh') / 1e6:.0f} MB"
-        )
-
-    rows = []
-    for text, filters, sort in qs:
-        request = SearchRequest(text=text, filters=filters, sort=sort)
-        result = engine.search(request)
-        ms = timed_runs(lambda r=request: engine.search(r), args.repeat, "whoosh")
-        rows.append([text, filters, sort, result.total, ms, result.notice_codes()])
-
-    fts = None
-    if not args.skip_fts:
-        fts_path = work / "fts.sqlite3"
-        if not (reuse and fts_path.exists()):
-            fts_path.unlink(missing_ok=True)
-            fts_s = fts_build(fts_path, corpus)
-            print(
-                f"fts5 build:   {fts_s:.1f} s, {args.n / fts_s:.0f} articles/s, "
-                f"db {fts_path.stat().st_size / 1e6:.0f} MB"
-            )
-        con = sqlite3.connect(fts_path)
-        fts = []
-        for row in rows:
-            text, filters, sort = row[:3]
-            total, _ = fts_query(con, text, filters, sort)
-            ms = timed_runs(
-                lambda t=text, f=filters, s=sort: fts_query(con, t, f, s), args.repeat, "fts5"
-            )
-            row += [total, ms]
-            fts.append(ms)
-        con.close()
+        results.append(run_engine(name, work, corpus, qs, args))
+        print(f"{name}: done in {time.perf_counter() - started:.0f} s", flush=True)
 
     print()
-    header = f"{'query':<34} {'filters/sort':<24} {'whoosh hits':>11} {'ms':>8}"
-    if fts is not None:
-        header += f" {'fts5 hits':>9} {'ms':>7}"
+    header = f"{'query':<34} {'filters/sort':<22}"
+    for name in names:
+        header += f" {name + ' hits':>13} {'ms':>8}"
     print(header)
-    for row in rows:
-        extra = ",".join(f"{k}={'|'.join(v)}" for k, v in row[1].items())
-        if row[2] != "relevance":
-            extra = (extra + " " if extra else "") + row[2]
-        line = f"{row[0][:34]:<34} {extra[:24]:<24} {row[3]:>11} {row[4]:>8.1f}"
-        if fts is not None:
-            line += f" {row[6]:>9} {row[7]:>7.1f}"
-        if row[5]:
-            line += "  " + ",".join(row[5])
+    for i, (text, filters, sort) in enumerate(qs):
+        extra = ",".join(f"{k}={'|'.join(v)}" for k, v in filters.items())
+        if sort != "relevance":
+            extra = (extra + " " if extra else "") + sort
+        line = f"{text[:34]:<34} {extra[:22]:<22}"
+        notes = set()
+        for result in results:
+            total, ms, codes = result["rows"][i]
+            line += f" {total:>13} {ms:>8.2f}"
+            notes.update(codes)
+        if notes:
+            line += "  " + ",".join(sorted(notes))
         print(line)
 
-    whoosh_ms = [r[4] for r in rows]
-    p50, p95 = percentile(whoosh_ms, 50), percentile(whoosh_ms, 95)
     print()
-    timed_out = sum(1 for r in rows if "timed_out" in r[5])
-    line = (
-        f"whoosh: p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(whoosh_ms):.1f} ms "
-        f"(target p95 <= 30 ms: {'met' if p95 <= 30 else 'MISSED'}; "
-        f"{timed_out} queries hit the {args.time_limit:g} s time limit)"
-    )
-    if build_s:
-        rate = args.n / build_s
-        line += f"; build {rate:.0f}/s (target >= 500/s: {'met' if rate >= 500 else 'MISSED'})"
-    print(line)
-    if fts is not None:
-        f50, f95 = percentile(fts, 50), percentile(fts, 95)
-        print(f"fts5:   p50 {f50:.2f} ms, p95 {f95:.2f} ms, max {max(fts):.2f} ms")
-        ratio = (
-            f"ratio whoosh/fts5: p50 {p50 / max(f50, 1e-6):.1f}x, p95 {p95 / max(f95, 1e-6):.1f}x"
-        )
-        if build_s and fts_s:
-            ratio += f", build time {build_s / fts_s:.1f}x"
-        print(ratio)
-
+    figures = {r["name"]: summary(r, args.n, args.time_limit) for r in results}
+    for a, b in (("whoosh", "tantivy"), ("fts5", "tantivy"), ("whoosh", "fts5")):
+        if a in figures and b in figures:
+            fa, fb = figures[a], figures[b]
+            line = (
+                f"ratio {a}/{b}: p50 {fa['p50'] / max(fb['p50'], 1e-6):.1f}x, "
+                f"p95 {fa['p95'] / max(fb['p95'], 1e-6):.1f}x, "
+                f"max {fa['max'] / max(fb['max'], 1e-6):.1f}x"
+            )
+            if fa["rate"] and fb["rate"]:
+                line += f", build rate {fb['rate'] / fa['rate']:.1f}x faster for {b}"
+            print(line)
     cpu_line = "cpu time:"
     for name, values in CPU_TIMES.items():
         if values:
             cpu_line += (
-                f" {name} p50 {percentile(values, 50):.1f} ms, p95 {percentile(values, 95):.1f} ms;"
+                f" {name} p50 {percentile(values, 50):.2f} ms, p95 {percentile(values, 95):.2f} ms;"
             )
     print(cpu_line + f" load average {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
 
-    if args.profile:
-        slowest = sorted(rows, key=lambda r: -r[4])[:5]
-        profiler = cProfile.Profile()
-        profiler.enable()
-        for row in slowest:
-            for _ in range(3):
-                engine.search(SearchRequest(text=row[0], filters=row[1], sort=row[2]))
-        profiler.disable()
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(35)
-        print(out.getvalue())
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
-        print(out.getvalue())
-
-    engine.close()
-    if not args.dir:
-        shutil.rmtree(work, ignore_errors=True)
+    if not args.dir or not (args.keep or args.reuse):
+        if args.dir:
+            for name in names:
+                target = work / ("fts.sqlite3" if name == "fts5" else name)
+                if target.is_dir():
+                    shutil.rmtree(target, ignore_errors=True)
+                else:
+                    target.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

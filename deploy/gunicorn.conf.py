@@ -24,7 +24,10 @@ threads = 4
 # A worker silent this long is restarted; a stopping one may finish its requests this long.
 timeout = 60
 graceful_timeout = 30
-keepalive = 5
+# An idle keep-alive connection is closed by the proxy, never under its feet: gunicorn keeps
+# one open longer than nginx's upstream keepalive_timeout (30 s, deploy/nginx/journal.conf).
+# A gthread worker waits on idle connections without holding a thread.
+keepalive = 35
 # Each process is replaced after so many requests: a leak cannot grow for ever.
 max_requests = 2000
 max_requests_jitter = 200
@@ -40,6 +43,16 @@ loglevel = "info"
 # systemd signals the processes (reload: HUP); no control socket in the home folder
 # (gunicorn 27's, which a second instance on the machine would take over).
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """In each worker, once the application is loaded: a crash (a segmentation fault in a C
+    extension) leaves its traceback in the log, next to the line naming the native code the
+    worker has loaded."""
+    from journal.logs import watch_for_crashes
+
+    watch_for_crashes("gunicorn worker")
+
 
 # X-Forwarded-Proto is believed from nginx on this machine only (the journal's
 # JOURNAL_PROXIES=1 trusts X-Forwarded-For and -Proto from that one proxy too).

@@ -28,9 +28,12 @@ def init_app(app: Flask) -> None:
                 "must be signed."
             )
 
+    from journal.publish.openapi import add_paths
+
     from . import models as _models  # noqa: F401
     from . import receivers
     from .api import bp as api_bp
+    from .api import openapi_part
     from .cli import bridge_group
     from .feeds import bp as feeds_bp
     from .permissions import TEMPLATE_PREDICATES
@@ -40,6 +43,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(feeds_bp)
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)
+    add_paths(app, openapi_part)
     app.cli.add_command(bridge_group)
     app.context_processor(_template_globals(TEMPLATE_PREDICATES))
     app.extensions[receivers.EXTENSION] = True

@@ -16,10 +16,15 @@ from werkzeug.exceptions import HTTPException
 
 from journal.errors import JournalError
 from journal.mail import external_url
+from journal.publish.api import checked_id, json_error
+from journal.publish.conditional import conditional
 
 from . import demand, experts, offers, startups
+from .errors import BridgeError
+from .listings import listing_state
 from .payloads import expert_object, offer_object, request_object, startup_object
-from .views import listing_filters
+from .views import PAGE_MAX, listing_filters
+from .vocabulary import FIELD_CODES
 
 bp = Blueprint("bridge_api", __name__, url_prefix="/api/v1")
 
@@ -36,47 +41,49 @@ def _cors(response):
     return response
 
 
-def _error(status: int, message: str):
-    response = jsonify({"error": {"status": status, "message": message}})
-    response.status_code = status
-    return response
-
-
 @bp.errorhandler(JournalError)
 def _journal_error(error: JournalError):
-    return _error(error.status, str(error.message))
+    return json_error(error.status, str(error.message))
 
 
 @bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException):
-    return _error(error.code or 500, error.description or error.name)
+    return json_error(error.code or 500, error.description or error.name)
 
 
 def _page(endpoint: str, find, to_json):
+    for name in ("province", "field", "page"):
+        if request.args.get(name) == "":
+            raise BridgeError(_("%(name)s is empty: leave it out or give a value.", name=name))
     filters = listing_filters(request.args)
     size = current_app.config["BRIDGE_PAGE_SIZE"]
-    items, total = find(
-        query=filters.query,
-        province=filters.province,
-        field=filters.field,
-        page=filters.page,
-        size=size,
-    )
-    pages = max(1, math.ceil(total / size))
-    more = filters.page < pages
-    return jsonify(
-        {
-            "data": [to_json(item) for item in items],
-            "total": total,
-            "page": filters.page,
-            "pages": pages,
-            "next": external_url(endpoint, **filters.args(page=filters.page + 1)) if more else None,
-        }
-    )
+
+    def render():
+        items, total = find(
+            query=filters.query,
+            province=filters.province,
+            field=filters.field,
+            page=filters.page,
+            size=size,
+        )
+        pages = max(1, math.ceil(total / size))
+        more = filters.page < pages
+        following = filters.args(page=filters.page + 1)
+        return jsonify(
+            {
+                "data": [to_json(item) for item in items],
+                "total": total,
+                "page": filters.page,
+                "pages": pages,
+                "next": external_url(endpoint, **following) if more else None,
+            }
+        )
+
+    return conditional(render, state=listing_state)
 
 
 def _not_found():
-    return _error(404, _("There is no such entry."))
+    return json_error(404, _("There is no such entry."))
 
 
 @bp.get("/technologies")
@@ -86,10 +93,10 @@ def technologies():
 
 @bp.get("/technologies/<int:offer_id>")
 def technology(offer_id: int):
-    offer = offers.get_offer(offer_id)
+    offer = offers.get_offer(checked_id(offer_id))
     if offer is None or not offer.is_listed:
         return _not_found()
-    return jsonify(offer_object(offer))
+    return conditional(lambda: jsonify(offer_object(offer)), state=listing_state)
 
 
 @bp.get("/startups")
@@ -99,10 +106,10 @@ def startups_index():
 
 @bp.get("/startups/<int:startup_id>")
 def startup(startup_id: int):
-    found = startups.get_startup(startup_id)
+    found = startups.get_startup(checked_id(startup_id))
     if found is None or found.status != "approved":
         return _not_found()
-    return jsonify(startup_object(found))
+    return conditional(lambda: jsonify(startup_object(found)), state=listing_state)
 
 
 def _expert_json(profile) -> dict:
@@ -116,10 +123,10 @@ def experts_index():
 
 @bp.get("/experts/<int:expert_id>")
 def expert(expert_id: int):
-    profile = experts.get_expert(expert_id)
+    profile = experts.get_expert(checked_id(expert_id))
     if profile is None:
         return _not_found()
-    return jsonify(_expert_json(profile))
+    return conditional(lambda: jsonify(_expert_json(profile)), state=listing_state)
 
 
 @bp.get("/requests")
@@ -129,7 +136,78 @@ def requests_index():
 
 @bp.get("/requests/<int:request_id>")
 def request_detail(request_id: int):
-    found = demand.get_request(request_id)
+    found = demand.get_request(checked_id(request_id))
     if found is None or found.status != "listed":
         return _not_found()
-    return jsonify(request_object(found))
+    return conditional(lambda: jsonify(request_object(found)), state=listing_state)
+
+
+# ------------------------------------------------------------------ OpenAPI
+
+LISTINGS = {
+    "technologies": ("offer_id", "Technology offers listed on the exchange", "Technology"),
+    "startups": ("startup_id", "Approved startups", "Startup"),
+    "experts": ("expert_id", "Experts who agreed to be listed", "Expert"),
+    "requests": ("request_id", "Technology requests (without contact details)", "Request"),
+}
+
+
+def openapi_part() -> dict:
+    """The bridge's operations for the journal's OpenAPI document (journal/publish/openapi.py)."""
+    from journal.publish.openapi import error_response, json_response, param, path_id
+
+    filters = [
+        param("q", "Words to look for (the first 200 characters)", {"type": "string"}),
+        param(
+            "province", "Province code (e.g. CT)", {"type": "string", "pattern": "^[A-Za-z]{2,8}$"}
+        ),
+        param(
+            "field",
+            "Field of science and technology",
+            {"type": "string", "enum": list(FIELD_CODES)},
+        ),
+        param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": PAGE_MAX}),
+    ]
+    paths, schemas = {}, {}
+    for name, (id_name, summary, schema) in LISTINGS.items():
+        ref = {"$ref": f"#/components/schemas/{schema}"}
+        schemas[schema] = {
+            "type": "object",
+            "properties": {"id": {"type": "integer"}, "url": {"type": "string", "format": "uri"}},
+            "required": ["id", "url"],
+        }
+        page = {
+            "type": "object",
+            "properties": {
+                "data": {"type": "array", "items": ref},
+                "total": {"type": "integer"},
+                "page": {"type": "integer"},
+                "pages": {"type": "integer"},
+                "next": {"type": ["string", "null"], "format": "uri"},
+            },
+            "required": ["data", "total", "page", "pages", "next"],
+        }
+        paths[f"/{name}"] = {
+            "get": {
+                "summary": summary,
+                "tags": ["exchange"],
+                "parameters": filters,
+                "responses": {
+                    "200": json_response("A page of the listing", page),
+                    "400": error_response("A malformed filter or page"),
+                    "404": error_response("Unknown province"),
+                },
+            }
+        }
+        paths[f"/{name}/{{{id_name}}}"] = {
+            "get": {
+                "summary": f"One entry of: {summary.lower()}",
+                "tags": ["exchange"],
+                "parameters": [path_id(id_name)],
+                "responses": {
+                    "200": json_response("The entry", ref),
+                    "404": error_response("No such entry, or not listed"),
+                },
+            }
+        }
+    return {"paths": paths, "schemas": schemas}

@@ -11,9 +11,11 @@ from flask import Blueprint, current_app, g, request
 from flask_babel import gettext as _
 
 from journal.mail import external_url
+from journal.publish.conditional import conditional
 from journal.settings import journal_settings
 
 from . import demand, experts, offers, startups
+from .listings import listing_state
 from .views import listing_filters
 
 bp = Blueprint("bridge_feeds", __name__)
@@ -31,8 +33,13 @@ def _lang() -> str:
     return request.args.get("lang") if request.args.get("lang") in ("vi", "en") else "vi"
 
 
-def _feed(endpoint: str, page_endpoint: str, title: str, entries) -> tuple:
-    """``entries``: (id URL, title, summary text, updated time) newest first."""
+def _feed(endpoint: str, page_endpoint: str, title: str, entries):
+    """``entries``: (id URL, title, summary text, updated time) newest first; read only
+    when the reader's copy is not current."""
+    return conditional(lambda: _build(endpoint, page_endpoint, title, entries), state=listing_state)
+
+
+def _build(endpoint: str, page_endpoint: str, title: str, entries) -> tuple:
     lang = _lang()
     self_url = external_url(endpoint, **request.args.to_dict())
     feed = FeedGenerator()
@@ -53,6 +60,11 @@ def _feed(endpoint: str, page_endpoint: str, title: str, entries) -> tuple:
         entry.summary(summary, type="text")
         entry.updated(updated)
     return feed.atom_str(pretty=True), 200, {"Content-Type": ATOM}
+
+
+def _listed(find):
+    """The entries of a listing, read when first iterated (after the validators)."""
+    yield from _items(find)
 
 
 def _items(find):
@@ -82,7 +94,7 @@ def technologies():
             _both(o.summary_vi, o.summary_en, lang),
             o.updated_at,
         )
-        for o in _items(offers.listed_offers)
+        for o in _listed(offers.listed_offers)
     )
     return _feed(
         "bridge_feeds.technologies", "bridge.technologies", _("Technology offers"), entries
@@ -99,7 +111,7 @@ def startups_feed():
             _both(s.description_vi, s.description_en, lang),
             s.updated_at,
         )
-        for s in _items(startups.listed_startups)
+        for s in _listed(startups.listed_startups)
     )
     return _feed("bridge_feeds.startups_feed", "bridge.startups", _("Startups"), entries)
 
@@ -113,7 +125,7 @@ def experts_feed():
             f"{p.user.affiliation} — {p.keywords}" if p.user.affiliation else p.keywords,
             p.updated_at,
         )
-        for p in _items(experts.listed_experts)
+        for p in _listed(experts.listed_experts)
     )
     return _feed("bridge_feeds.experts_feed", "bridge.experts", _("Experts"), entries)
 
@@ -127,6 +139,6 @@ def requests_feed():
             f"{r.organisation}: {r.need}",
             r.updated_at,
         )
-        for r in _items(demand.listed_requests)
+        for r in _listed(demand.listed_requests)
     )
     return _feed("bridge_feeds.requests_feed", "bridge.requests", _("Technology requests"), entries)

@@ -20,10 +20,12 @@ from flask_login import current_user, login_required
 from journal.errors import JournalError, NotFound
 from journal.extensions import limiter
 from journal.provinces import all_provinces, province_by_code
+from journal.publish.conditional import conditional
 
 from . import demand, experts, offers, outbox, startups
 from .errors import BridgeError
 from .forms import OfferForm, ReasonForm, RequestForm, StartupForm
+from .listings import listing_state
 from .permissions import (
     can_approve_startup,
     can_be_expert,
@@ -84,6 +86,12 @@ def listing_filters(args) -> Filters:
 
 def _listing(template: str, find, **context):
     filters = listing_filters(request.args)
+    return conditional(
+        lambda: _render_listing(template, find, filters, **context), state=listing_state
+    )
+
+
+def _render_listing(template: str, find, filters, **context):
     size = current_app.config["BRIDGE_PAGE_SIZE"]
     items, total = find(
         query=filters.query,

@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
+    from .dashboard.views import bp as dashboard_bp
     from .funded_tasks.views import bp as tasks_bp
     from .submissions.views import bp as submissions_bp
 
@@ -46,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(submissions_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(tasks_bp)
+    app.register_blueprint(dashboard_bp)
 
     from .review import init_app as init_review
 
@@ -70,6 +72,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .reports.views import bp as reports_bp
 
     app.register_blueprint(reports_bp)
+
+    from .usage import init_app as init_usage
+
+    init_usage(app)
 
     from .search import init_app as init_search
 
@@ -116,6 +122,7 @@ def _import_models() -> None:
     from .publish import records as _pr  # noqa: F401
     from .review import models as _r  # noqa: F401
     from .submissions import models as _s  # noqa: F401
+    from .usage import models as _u  # noqa: F401
 
 
 def _init_login(login_manager) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 
@@ -43,11 +43,23 @@ def seed_command():
 
 
 @click.command("demo")
+@click.option(
+    "--i-know",
+    "i_know",
+    is_flag=True,
+    help="Load it outside development too (it creates accounts with a published password).",
+)
 @with_appcontext
-def demo_command():
+def demo_command(i_know):
     """Load the demo journal (idempotent) and print the demo accounts."""
     from .demo import DEMO_PASSWORD, load_demo
 
+    environment = current_app.config["ENV"]
+    if environment != "development" and not i_know:
+        raise click.ClickException(
+            f"The environment is {environment!r}: the demo creates accounts whose password "
+            "is published, so it runs only with JOURNAL_ENV=development (or --i-know)."
+        )
     accounts = load_demo()
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for role, email in accounts:
@@ -122,13 +134,14 @@ def mail_retry():
 @with_appcontext
 def worker_command(burst):
     """Run an RQ worker for the background jobs (needs JOURNAL_REDIS_URL)."""
-    from flask import current_app
     from rq import Worker
 
     from .jobs import redis_queue
+    from .logs import watch_for_crashes
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("JOURNAL_REDIS_URL is not set: jobs run in-process.")
+    watch_for_crashes("job worker")
     queue = redis_queue(current_app)
     Worker([queue], connection=queue.connection).work(burst=burst)
 

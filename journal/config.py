@@ -107,6 +107,15 @@ GUIDELINES_VI = None
 GUIDELINES_EN = None
 POLICIES_VI = None
 POLICIES_EN = None
+# The questions of the review form, one a line: key | Vietnamese | English (each answered
+# on a scale from poor to excellent, next to the recommendation).
+REVIEW_QUESTIONS = (
+    "originality | Tính mới và tính nguyên gốc | Originality\n"
+    "method | Phương pháp nghiên cứu | Method\n"
+    "significance | Ý nghĩa khoa học và thực tiễn | Significance\n"
+    "presentation | Cách trình bày | Presentation\n"
+    "language | Ngôn ngữ | Language"
+)
 
 BABEL_DEFAULT_LOCALE = "vi"
 # Times are stored in UTC and shown, dated and counted in this zone (an IANA name).
@@ -173,9 +182,36 @@ TYPESET_STALE_AFTER = 15 * 60
 JOURNAL_ID = "mdjst"
 JOURNAL_PUBLISHER_LOC = "Cần Thơ, Việt Nam"
 
-# Search (journal/search/). SEARCH_DIR None = ``search/`` in the instance folder (the whoosh
-# index, one directory per generation). A query stops after SEARCH_TIME_LIMIT seconds and
-# answers with what it found and a notice. Results per page on /search (at most 50).
+# Search (journal/search/). SEARCH_ENGINE: "tantivy" (compiled, the default) or "whoosh"
+# (pure Python). SEARCH_DIR None = ``search/`` in the instance folder (one folder per engine
+# and index, one sub-folder per build). A query stops after SEARCH_TIME_LIMIT seconds and
+# answers with what it found and a notice. Results per page on /search (at most 50). Each
+# node keeps its own index, caught up from the database's change log on start and at least
+# every SEARCH_CATCH_UP_SECONDS; changes are kept SEARCH_CHANGE_RETENTION_DAYS for nodes
+# that were away (a node away longer rebuilds its index).
+SEARCH_ENGINE = "tantivy"
 SEARCH_DIR = None
 SEARCH_TIME_LIMIT = 0.5
 SEARCH_PAGE_SIZE = 10
+SEARCH_CATCH_UP_SECONDS = 2.0
+SEARCH_CHANGE_RETENTION_DAYS = 7
+
+# Usage statistics (journal/usage/), counted by the COUNTER rules. USAGE_ENABLED False: the
+# pages record nothing. Events wait in a buffer of each process (or on REDIS_URL's Redis, for
+# the job workers) and are written USAGE_BATCH_SIZE at a time, or once the oldest has waited
+# USAGE_FLUSH_SECONDS; at most USAGE_BUFFER_MAX wait when the database cannot take them.
+# ``journal usage aggregate`` (daily) counts them; raw events are kept USAGE_KEEP_DAYS days.
+USAGE_ENABLED = True
+USAGE_BATCH_SIZE = 100
+USAGE_FLUSH_SECONDS = 30
+USAGE_BUFFER_MAX = 10000
+USAGE_KEEP_DAYS = 90
+# The COUNTER robots list: None = ``counter_robots.json`` in the instance folder when
+# ``journal usage robots-refresh`` has put one there, else the list shipped with the journal.
+USAGE_ROBOTS_FILE = None
+USAGE_ROBOTS_URL = (
+    "https://raw.githubusercontent.com/atmire/COUNTER-Robots/master/COUNTER_Robots_list.json"
+)
+# A MaxMind DB file (GeoLite2 Country or alike) for the readers' country; None = no country.
+# Needs the ``maxminddb`` package (``pip install maxminddb``), which the journal does not.
+USAGE_GEOIP_DATABASE = None

@@ -516,6 +516,9 @@ def load_demo() -> list[tuple[str, str]]:
     from .publish.publishing_demo import ensure_publishing_demo
 
     ensure_publishing_demo(people, tasks)  # four more articles typeset; volume 1 published
+    from .usage.demo import ensure_usage_demo
+
+    ensure_usage_demo()  # a month of readers: figures on the pages and in the report
     from flask import current_app
 
     from .signals import demo_loaded

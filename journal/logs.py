@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import os
 import sys
 
 from flask import Flask, g, has_request_context
@@ -102,3 +103,58 @@ def init_app(app: Flask) -> None:
     from flask.logging import default_handler
 
     app.logger.removeHandler(default_handler)  # the root handler writes app.logger's records
+
+
+def native_code() -> dict[str, list[str]]:
+    """The native code in this process: the distributions whose C extension modules are
+    imported (with versions; the standard library's as ``python``) and, where the system
+    tells (Linux), the shared libraries mapped, such as those loaded through cffi."""
+    import importlib.machinery
+    import importlib.metadata
+    import platform
+
+    owners = importlib.metadata.packages_distributions()
+    suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+    found: dict[str, set[str]] = {}
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None) or ""
+        if not path.endswith(suffixes):
+            continue
+        top = name.partition(".")[0]
+        dists = owners.get(top)
+        if dists:
+            label = f"{dists[0]} {importlib.metadata.version(dists[0])}"
+        else:
+            label = f"python {platform.python_version()}"
+        found.setdefault(label, set()).add(name)
+    libraries = set()
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            for line in maps:
+                path = line.rstrip("\n").partition("/")[2]
+                if ".so" in path and "-packages/" not in path and "/lib-dynload/" not in path:
+                    libraries.add(path.rpartition("/")[2])
+    except OSError:
+        pass
+    return {
+        "extensions": [f"{label} ({', '.join(sorted(found[label]))})" for label in sorted(found)],
+        "libraries": sorted(libraries),
+    }
+
+
+def watch_for_crashes(process: str) -> None:
+    """Make a crash of this process leave its traceback on standard error (faulthandler:
+    segmentation faults, aborts, bus and floating-point errors, every thread), and log the
+    native code loaded in it, to know what was running when one happens."""
+    import faulthandler
+
+    faulthandler.enable(file=sys.stderr, all_threads=True)
+    loaded = native_code()
+    logging.getLogger("journal.process").info(
+        "%s %d: faulthandler on; native extensions: %s; shared libraries: %s",
+        process,
+        os.getpid(),
+        "; ".join(loaded["extensions"]) or "none",
+        ", ".join(loaded["libraries"]) or "unknown",
+        extra={"pid": os.getpid(), "role": process, **loaded},
+    )

@@ -72,19 +72,33 @@ def _render(template: str, locale: str, context: dict) -> tuple[str, str]:
     return subject, body
 
 
-def queue_mail(recipient, template: str, locale: str | None = None, **context) -> OutboxMessage:
-    """Add a bilingual message to the outbox. ``recipient`` is a User or an address."""
-    address = getattr(recipient, "email", recipient)
+def render_message(
+    recipient, template: str, locale: str | None = None, **context
+) -> tuple[str, str]:
+    """The subject and body ``queue_mail`` would store: the recipient's language first, the
+    other after it. Templates greet ``recipient_name``: the account's name, else the
+    ``name`` given for an address. Previews show exactly this."""
     first = locale or getattr(recipient, "locale", None) or "vi"
     second = "en" if first == "vi" else "vi"
+    context["recipient_name"] = getattr(recipient, "full_name", None) or context.get("name") or ""
     subject_1, body_1 = _render(template, first, context)
     subject_2, body_2 = _render(template, second, context)
+    return (
+        f"{subject_1} / {subject_2}",
+        f"{body_1}\n\n----------------------------------------\n\n{body_2}\n",
+    )
+
+
+def queue_mail(recipient, template: str, locale: str | None = None, **context) -> OutboxMessage:
+    """Add a bilingual message to the outbox. ``recipient`` is a User or an address (then
+    ``name`` in the context is how the message greets them)."""
+    subject, body = render_message(recipient, template, locale, **context)
     msg = OutboxMessage(
-        recipient=address,
+        recipient=getattr(recipient, "email", recipient),
         recipient_user_id=getattr(recipient, "id", None),
         template=template,
-        subject=f"{subject_1} / {subject_2}",
-        body=f"{body_1}\n\n----------------------------------------\n\n{body_2}\n",
+        subject=subject,
+        body=body,
         message_id=make_msgid(domain="mekongjournal.vn"),
     )
     db.session.add(msg)

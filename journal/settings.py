@@ -173,6 +173,19 @@ SETTINGS = (
         "POLICIES_VI", _l("Policies (Vietnamese)"), kind="text", group="texts", max_length=20000
     ),
     Setting("POLICIES_EN", _l("Policies (English)"), kind="text", group="texts", max_length=20000),
+    Setting(
+        "REVIEW_QUESTIONS",
+        _l("Questions of the review form"),
+        kind="questions",
+        group="review",
+        required=True,
+        max_length=5000,
+        help=_l(
+            "One question a line: key | Vietnamese | English, e.g. method | Phương pháp "
+            "nghiên cứu | Method. Reviewers rate each from poor to excellent; a key, once "
+            "answered, keeps its meaning."
+        ),
+    ),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 GROUPS = {
@@ -180,6 +193,7 @@ GROUPS = {
     "identifiers": _l("DOIs"),
     "contact": _l("Contact"),
     "texts": _l("Texts of the public pages"),
+    "review": _l("Review"),
 }
 
 
@@ -272,7 +286,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 def check_value(setting: Setting, raw) -> tuple[str, object | None]:
     """The normal form of ``raw`` for ``setting``, and a problem (a message) or None."""
     value = _clean(raw).replace("\r\n", "\n")
-    if setting.kind != "text":
+    if setting.kind not in ("text", "questions"):
         value = " ".join(value.split())
     if "\x00" in value:
         return value, _l("This text holds a character that cannot be stored (NUL).")
@@ -294,11 +308,65 @@ def check_value(setting: Setting, raw) -> tuple[str, object | None]:
         return value, None
     if setting.kind == "doi_template":
         return value, _check_doi_template(value)
+    if setting.kind == "questions":
+        try:
+            questions = parse_review_questions(value)
+        except ValueError as error:
+            return value, error.args[0]
+        return "\n".join(f"{q.key} | {q.vi} | {q.en}" for q in questions), None
     if setting.kind == "email":
         if not _EMAIL.fullmatch(value) or len(value) > 254:
             return value, _l("Not a valid e-mail address.")
         return value, None
     return value, None
+
+
+@dataclass(frozen=True)
+class ReviewQuestion:
+    key: str
+    vi: str
+    en: str
+
+    def text(self, locale) -> str:
+        return self.en if str(locale) == "en" else self.vi
+
+
+_QUESTION_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
+def parse_review_questions(text: str) -> list[ReviewQuestion]:
+    """``key | Vietnamese | English`` lines; ValueError(message) names the first bad line."""
+    questions, keys = [], set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) != 3 or not all(parts):
+            raise ValueError(
+                _l("Line %(n)d: write key | Vietnamese question | English question.", n=number)
+            )
+        key, vi, en = parts
+        if not _QUESTION_KEY.fullmatch(key):
+            raise ValueError(
+                _l(
+                    "Line %(n)d: the key is lowercase letters, digits and _ (e.g. method).",
+                    n=number,
+                )
+            )
+        if key in keys:
+            raise ValueError(_l("Line %(n)d: the key %(key)s is used twice.", n=number, key=key))
+        keys.add(key)
+        questions.append(ReviewQuestion(key, vi[:300], en[:300]))
+    return questions
+
+
+def review_questions() -> list[ReviewQuestion]:
+    """The questions of the review form, from the journal settings."""
+    try:
+        return parse_review_questions(journal_settings()["REVIEW_QUESTIONS"])
+    except ValueError:  # a value pinned by the deployment and never checked
+        log.warning("REVIEW_QUESTIONS cannot be read; the review form asks none")
+        return []
 
 
 def _check_doi_template(template: str):
@@ -372,7 +440,7 @@ def update_journal_settings(actor, values: Mapping[str, object], *, version: str
 
 
 def _describe_change(key: str, old: str, new: str) -> str:
-    if BY_KEY[key].kind == "text" or len(old) > 80 or len(new) > 80:
+    if BY_KEY[key].kind in ("text", "questions") or len(old) > 80 or len(new) > 80:
         return f"{key}: {len(old)} → {len(new)} characters"
     return f"{key}: “{old}” → “{new}”"
 

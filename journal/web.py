@@ -24,6 +24,7 @@ log = logging.getLogger("journal.requests")
 bp = Blueprint("web", __name__)
 
 LANG_COOKIE = "lang"
+API_PREFIX = "/api/"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 CSP = (
@@ -139,6 +140,12 @@ def init_app(app: Flask) -> None:
             return error
         if request_ctx.url_adapter is None:  # untrusted Host header: no URLs can be built
             return _plain_error(error.code)
+        if request.path.startswith(API_PREFIX):  # no route matched: still the API's JSON
+            from .publish.api import json_error
+
+            response = json_error(error.code, error.description or error.name)
+            response.headers.update({k: v for k, v in error.get_headers() if k == "Allow"})
+            return response
         return error_page(error.code, None, error)
 
     @app.errorhandler(Exception)

@@ -77,12 +77,29 @@ def _handles(actor, submission) -> bool:
     return handles_submission(actor, submission)
 
 
+def _is_first_round(submission) -> bool:
+    return submission.round <= 1
+
+
+def _is_revised(submission) -> bool:
+    """A revised manuscript (round 2 or later), back with its handling editor."""
+    return submission.round > 1
+
+
 @dataclass(frozen=True)
 class Transition:
     from_stages: frozenset[Stage]
     to_stage: Stage
     who: Callable
     signal: str
+    # A condition on the submission beyond its stage, and what to say when it does not hold.
+    when: Callable | None = None
+    unmet: str | None = None
+
+    def possible(self, submission) -> bool:
+        return Stage(submission.stage) in self.from_stages and (
+            self.when is None or self.when(submission)
+        )
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -94,7 +111,14 @@ TRANSITIONS: dict[str, Transition] = {
     "send_to_review": Transition(
         frozenset({Stage.SUBMITTED}), Stage.IN_REVIEW, _handles, "sent_to_review"
     ),
-    "desk_reject": Transition(frozenset({Stage.SUBMITTED}), Stage.REJECTED, _handles, "decided"),
+    "desk_reject": Transition(
+        frozenset({Stage.SUBMITTED}),
+        Stage.REJECTED,
+        _handles,
+        "decided",
+        when=_is_first_round,
+        unmet=_l("A revised manuscript is rejected with a letter answering its revision."),
+    ),
     "accept": Transition(frozenset({Stage.IN_REVIEW}), Stage.ACCEPTED, _handles, "decided"),
     "request_minor_revisions": Transition(
         frozenset({Stage.IN_REVIEW}), Stage.REVISIONS_REQUESTED, _handles, "decided"
@@ -103,9 +127,26 @@ TRANSITIONS: dict[str, Transition] = {
         frozenset({Stage.IN_REVIEW}), Stage.REVISIONS_REQUESTED, _handles, "decided"
     ),
     "reject": Transition(frozenset({Stage.IN_REVIEW}), Stage.REJECTED, _handles, "decided"),
-    # The next round: the revised manuscript goes back to the handling editor.
+    # The next round: the revised manuscript goes back to the handling editor, who sends it
+    # to review again (the same reviewers or new ones) or decides on it without a new round.
     "resubmit": Transition(
         frozenset({Stage.REVISIONS_REQUESTED}), Stage.SUBMITTED, _is_owner, "resubmitted"
+    ),
+    "accept_revision": Transition(
+        frozenset({Stage.SUBMITTED}),
+        Stage.ACCEPTED,
+        _handles,
+        "decided",
+        when=_is_revised,
+        unmet=_l("Only a revised manuscript can be accepted without a review round."),
+    ),
+    "reject_revision": Transition(
+        frozenset({Stage.SUBMITTED}),
+        Stage.REJECTED,
+        _handles,
+        "decided",
+        when=_is_revised,
+        unmet=_l("Only a revised manuscript can be rejected after its revision."),
     ),
     # Production (journal/publish/production.py): typesetting runs, galley approval.
     "send_to_production": Transition(
@@ -129,7 +170,7 @@ def allowed_actions(actor, submission) -> list[str]:
     return [
         name
         for name, t in TRANSITIONS.items()
-        if Stage(submission.stage) in t.from_stages and t.who(actor, submission)
+        if t.possible(submission) and t.who(actor, submission)
     ]
 
 
@@ -149,6 +190,8 @@ def check_transition(submission, action: str, actor) -> Transition:
                 stage=STAGE_LABELS[current],
             )
         )
+    if t.when is not None and not t.when(submission):
+        raise WorkflowError(t.unmet)
     return t
 
 

@@ -262,6 +262,7 @@ class SharedApp:
         if (redis := app.extensions.pop("journal.redis", None)) is not None:
             redis.close()
         app.extensions.pop("journal.doctor", None)  # the checks, cached for a minute
+        app.extensions["journal.usage"].discard()  # usage events buffered by the test
         if app is self.app and _shape(app) != self.shape:
             self.discard()
 

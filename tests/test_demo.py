@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from journal import demo
 from journal.accounts.models import User
 from journal.accounts.services import authenticate
@@ -16,12 +18,23 @@ from journal.provinces import BoardMembership, BoardRole, Province
 from journal.publish.models import approved_galley
 from journal.publish.records import Article
 from journal.submissions.models import Submission, SubmissionAuthor
+from journal.usage.models import UsageDaily, UsageEvent
 
 from .admin.clients import fast_password_hashing  # noqa: F401  (autouse: demo users hash fast)
 
 
 def _counts():
-    models = (User, BoardMembership, FundedTask, Submission, SubmissionAuthor, Event, Province)
+    models = (
+        User,
+        BoardMembership,
+        FundedTask,
+        Submission,
+        SubmissionAuthor,
+        Event,
+        Province,
+        UsageEvent,
+        UsageDaily,
+    )
     return {
         model.__name__: db.session.execute(
             db.select(db.func.count()).select_from(model)
@@ -44,6 +57,7 @@ def test_demo_loads_and_loading_again_changes_nothing(app, tmp_path):
     assert first["User"] >= 15
     assert first["FundedTask"] >= 6
     assert first["Province"] == 4
+    assert first["UsageEvent"] > 20 and first["UsageDaily"] >= 5  # readers since publication
     typeset = db.session.execute(
         db.select(Submission).where(Submission.stage.in_(("production", "published")))
     ).scalars()
@@ -121,7 +135,8 @@ def test_submissions_drafts_and_submitted_with_their_events(app):
             assert submission.submitted_at is None
 
 
-def test_demo_command_prints_the_accounts(app, runner):
+def test_demo_command_prints_the_accounts(app, runner, monkeypatch):
+    monkeypatch.setitem(app.config, "ENV", "development")
     result = runner.invoke(args=["demo"])
 
     assert result.exit_code == 0, result.output
@@ -135,3 +150,23 @@ def test_the_readme_lists_every_demo_account():
     listed = set(re.findall(r"`([a-z0-9.]+@demo\.mekongjournal\.vn)`", readme))
 
     assert listed == {f"{key}@{demo.DOMAIN}" for _, key in demo.LISTED}
+
+
+@pytest.mark.parametrize("environment", ["production", "testing"])
+def test_demo_command_refuses_outside_development(app, runner, monkeypatch, environment):
+    monkeypatch.setitem(app.config, "ENV", environment)
+    result = runner.invoke(args=["demo"])
+
+    assert result.exit_code != 0
+    assert "JOURNAL_ENV=development" in result.output
+    assert DEMO_PASSWORD not in result.output
+    count = db.session.execute(db.select(db.func.count()).select_from(User)).scalar_one()
+    assert count == 0
+
+
+def test_demo_command_runs_anywhere_with_i_know(app, runner, monkeypatch):
+    monkeypatch.setitem(app.config, "ENV", "production")
+    result = runner.invoke(args=["demo", "--i-know"])
+
+    assert result.exit_code == 0, result.output
+    assert "admin@demo.mekongjournal.vn" in result.output

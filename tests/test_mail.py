@@ -96,3 +96,30 @@ def test_cli_mail_retry(runner, app, users):
     result = runner.invoke(args=["mail", "retry"])
     assert result.exit_code == 0, result.output
     assert "Sent 1 message(s)." in result.output
+
+
+def test_every_mail_greets_the_person_by_name():
+    """Each template opens with a greeting naming its recipient (``recipient_name``, set by
+    ``render_message`` from the account or the name given for an address)."""
+    from pathlib import Path
+
+    import journal
+
+    folder = Path(journal.__file__).parent / "templates" / "mail"
+    bodies = sorted(p for p in folder.glob("*.txt") if not p.name.endswith(".subject.txt"))
+    assert len(bodies) > 20
+    for path in bodies:
+        first = path.read_text(encoding="utf-8").lstrip().splitlines()[0]
+        assert '_("Hello %(name)s,", name=' in first, path.name
+
+
+def test_render_message_greets_an_account_or_a_named_address(app):
+    from journal.mail import render_message
+    from tests.factories import make_user
+
+    user = make_user("greet@example.org", "Huỳnh Thị Mai")
+    _subject, body = render_message(
+        user, "password_changed", user=user, link="https://example.org/"
+    )
+    assert body.splitlines()[0] == "Kính gửi Ông/Bà Huỳnh Thị Mai,"
+    assert "Hello Huỳnh Thị Mai," in body

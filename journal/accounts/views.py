@@ -92,7 +92,7 @@ def _check_mail_page(purpose: str):
 def login():
     next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
-        return redirect(next_url or url_for("web.home"))
+        return redirect(next_url or url_for("dashboard.index"))
     form = LoginForm()
     if not form.validate_on_submit():
         return _form_page("accounts/login.html", form, next_url=next_url)
@@ -109,7 +109,7 @@ def login():
             ),
             "warning",
         )
-    return redirect(next_url or url_for("web.home"))
+    return redirect(next_url or url_for("dashboard.index"))
 
 
 @bp.post("/logout")

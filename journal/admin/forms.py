@@ -121,7 +121,7 @@ def settings_form_class():
 
     fields = {"version": HiddenField()}
     for setting in SETTINGS:
-        kind = TextAreaField if setting.kind == "text" else StringField
+        kind = TextAreaField if setting.kind in ("text", "questions") else StringField
         fields[setting.key] = kind(setting.label, filters=[strip])
     fields["submit"] = SubmitField(_l("Save the settings"))
     return type("JournalSettingsForm", (FlaskForm,), fields)

@@ -1,5 +1,5 @@
 """The read-only JSON API, ``/api/v1/``: issues, articles (filters, cursor pagination), one
-article, and its OpenAPI description at ``/api/v1/openapi.json``.
+article, full-text search, and its OpenAPI description at ``/api/v1/openapi.json``.
 
 Every field that has two languages is an object ``{"vi": …, "en": …}``. Cursors are signed
 (a tampered or foreign cursor answers 400) and bound to the filters they were made for.
@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 from ..errors import JournalError, NotFound
 from ..provinces import province_by_code
 from . import articles, issues
-from .conditional import conditional
+from .conditional import conditional, no_record
 from .records import Article
 from .urls import article_url, doi_url, issue_url, jats_url, pdf_url, public_url
 
@@ -29,6 +29,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 LIMIT_DEFAULT = 20
 LIMIT_MAX = 100
+ID_MAX = 2**31 - 1  # the largest id a database column holds
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 
 
@@ -51,20 +52,21 @@ def _cors(response):
     return response
 
 
-def _error(status: int, message: str):
-    response = jsonify({"error": {"status": status, "message": message}})
+def json_error(status: int, message: str):
+    """An error of the APIs under ``/api/``: ``{"error": {"status": …, "message": …}}``."""
+    response = jsonify({"error": {"status": status, "message": str(message)}})
     response.status_code = status
     return response
 
 
 @bp.errorhandler(JournalError)
 def _journal_error(error: JournalError):
-    return _error(error.status, str(error.message))
+    return json_error(error.status, str(error.message))
 
 
 @bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException):
-    return _error(error.code or 500, error.description or error.name)
+    return json_error(error.code or 500, error.description or error.name)
 
 
 def _bilingual(obj, name: str) -> dict:
@@ -145,48 +147,56 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="api-v1-cursor")
 
 
-def _clamp_limit(raw: str | None) -> int:
-    if raw is None or not raw.strip().isdigit() or len(raw.strip()) > 9:
+def _limit(raw: str | None) -> int:
+    if raw is None:
         return LIMIT_DEFAULT
-    return max(1, min(int(raw), LIMIT_MAX))
+    if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= LIMIT_MAX:
+        raise BadRequest(_("limit must be a whole number from 1 to %(max)d.", max=LIMIT_MAX))
+    return int(raw)
 
 
 def _parse_filters(args) -> dict:
+    """The filters of an article list; ``BadRequest`` for a malformed value (an empty one
+    too), ``NotFound`` for a well-formed code or id that names nothing."""
     filters: dict = {}
-    if args.get("province"):
+    if "province" in args:
         code = args["province"]
-        province = province_by_code(code) if re.fullmatch(r"[A-Za-z]{2,8}", code) else None
-        if province is None:
+        if not re.fullmatch(r"[A-Za-z]{2,8}", code):
+            raise BadRequest(_("province must be a province code of 2 to 8 letters, e.g. CT."))
+        filters["province"] = province_by_code(code)
+        if filters["province"] is None:
             raise NotFound(_("There is no province with this code."))
-        filters["province"] = province
-    if args.get("section"):
+    if "section" in args:
         code = args["section"]
-        section = issues.section_by_code(code) if re.fullmatch(r"[a-z0-9_-]{1,32}", code) else None
-        if section is None:
+        if not re.fullmatch(r"[a-z0-9_-]{1,32}", code):
+            raise BadRequest(_("section must be a section code, e.g. research."))
+        filters["section"] = issues.section_by_code(code)
+        if filters["section"] is None:
             raise NotFound(_("There is no section with this code."))
-        filters["section"] = section
-    if args.get("issue"):
+    if "issue" in args:
         raw = args["issue"]
-        filters["issue"] = issues.get_issue(int(raw)) if raw.isdigit() and len(raw) < 10 else None
-        if filters["issue"] is None:
-            raise NotFound(_("There is no such issue."))
-    if args.get("year"):
+        if not re.fullmatch(r"[0-9]{1,9}", raw):
+            raise BadRequest(_("issue must be the number of an issue (its id)."))
+        filters["issue"] = issues.get_issue(int(raw))
+    if "year" in args:
         raw = args["year"]
-        if not (raw.isdigit() and 1900 <= int(raw) <= 2200):
+        if not (re.fullmatch(r"[0-9]{4}", raw) and 1900 <= int(raw) <= 2200):
             raise BadRequest(_("The year must be a number between 1900 and 2200."))
         filters["year"] = int(raw)
-    if args.get("language"):
+    if "language" in args:
         if args["language"] not in ("vi", "en"):
             raise BadRequest(_("The language must be vi or en."))
         filters["language"] = args["language"]
-    if args.get("updated_since"):
+    if "updated_since" in args:
         filters["updated_since"] = _parse_time(args["updated_since"])
     return filters
 
 
 def _parse_time(raw: str) -> datetime:
     try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "+"))
+        if not raw.strip():
+            raise ValueError(raw)
+        value = datetime.fromisoformat(raw.upper().replace("Z", "+00:00").replace(" ", "+"))
     except ValueError:
         raise BadRequest(
             _("updated_since must be a date or time in ISO 8601, e.g. 2025-06-01T00:00:00Z.")
@@ -214,14 +224,25 @@ def _read_cursor(raw: str, fingerprint: str) -> tuple[datetime, int]:
         ) from None
 
 
+def checked_id(value: int) -> int:
+    """An id from the path; beyond what the database holds, nothing has it."""
+    if not 1 <= value <= ID_MAX:
+        raise NotFound(_("There is nothing with this id."))
+    return value
+
+
 @bp.get("/")
 def index():
-    return jsonify(
-        {
-            "issues": public_url("api.issues_index"),
-            "articles": public_url("api.articles_index"),
-            "openapi": public_url("api.openapi"),
-        }
+    return conditional(
+        lambda: jsonify(
+            {
+                "issues": public_url("api.issues_index"),
+                "articles": public_url("api.articles_index"),
+                "search": public_url("api.search"),
+                "openapi": public_url("api.openapi"),
+            }
+        ),
+        state=no_record,
     )
 
 
@@ -236,7 +257,7 @@ def issues_index():
 
 @bp.get("/issues/<int:issue_id>")
 def issue_detail(issue_id: int):
-    found = issues.get_issue(issue_id)
+    found = issues.get_issue(checked_id(issue_id))
 
     def render():
         contents = articles.issue_contents(found)
@@ -250,10 +271,10 @@ def issue_detail(issue_id: int):
 @bp.get("/articles")
 def articles_index():
     filters = _parse_filters(request.args)
-    limit = _clamp_limit(request.args.get("limit"))
+    limit = _limit(request.args.get("limit"))
     fingerprint = _fingerprint(request.args)
     cursor = request.args.get("cursor")
-    after = _read_cursor(cursor, fingerprint) if cursor else None
+    after = _read_cursor(cursor, fingerprint) if cursor else None  # empty: the first page
 
     def render():
         query = articles.filtered(articles.live(), **filters)
@@ -281,7 +302,7 @@ def articles_index():
 
 @bp.get("/articles/<int:article_id>")
 def article_detail(article_id: int):
-    found = articles.public_article(article_id)
+    found = articles.public_article(checked_id(article_id))
     if not found.is_live:
         response = jsonify(
             {
@@ -300,8 +321,99 @@ def article_detail(article_id: int):
     return conditional(lambda: jsonify(article_json(found)))
 
 
+@bp.get("/counter/reports/ir")
+def usage_item_report():
+    """A COUNTER R5 item report in SUSHI's JSON shape (journal/usage/sushi.py)."""
+    from ..models_base import utcnow
+    from ..usage.sushi import InvalidItemReportRequest, item_report, parse_item_report_request
+    from .discovery import journal
+
+    try:
+        wanted = parse_item_report_request(request.args)
+    except InvalidItemReportRequest as error:
+        response = jsonify(
+            {
+                "error": {"status": 400, "message": str(error.message)},
+                "Exceptions": [error.as_exception()],
+            }
+        )
+        response.status_code = 400
+        return response
+    report = item_report(
+        wanted,
+        platform=current_app.config["JOURNAL_ID"],
+        publisher=journal().publisher,
+        created=_time(utcnow()),
+        article_url=article_url,
+    )
+    return jsonify(report)
+
+
+SEARCH_LIMIT_MAX = 50
+
+
+@bp.get("/search")
+def search():
+    """The public search (same query language, facets and engine as ``/search``).
+    ``partial`` is true when the search stopped at its time limit: such an answer is never
+    stored by caches."""
+    from ..search import services
+    from ..search.views import MAX_ARG_CHARS, filters_from_args
+
+    text = request.args.get("q", "")
+    if not text.strip() or len(text) > MAX_ARG_CHARS:
+        raise BadRequest(_("Give the words to search for in q (at most 10,000 characters)."))
+    page = request.args.get("page", "1")
+    found = services.search_articles(
+        text,
+        filters=filters_from_args(),
+        sort=request.args.get("sort", "relevance")[:32],
+        page=int(page) if page.isdigit() and len(page) < 6 else 1,
+        page_size=min(_clamp_limit(request.args.get("limit")), SEARCH_LIMIT_MAX),
+    )
+    partial = services.is_partial(found)
+    response = jsonify(
+        {
+            "query": found.query,
+            "total": found.total,
+            "page": found.page,
+            "pages": found.pages,
+            "partial": partial,
+            "error": found.error,
+            "notices": found.notice_codes(),
+            "suggestion": found.suggestion,
+            "facets": {
+                facet: [{"value": v.value, "count": v.count, "selected": v.selected} for v in vs]
+                for facet, vs in found.facets.items()
+            },
+            "data": [_search_hit(hit) for hit in found.hits],
+        }
+    )
+    response.headers["Cache-Control"] = "no-store" if partial else "public, no-cache"
+    return response
+
+
+def _search_hit(hit) -> dict:
+    fields = hit.fields
+    return {
+        "id": int(hit.id),
+        "rank": hit.rank,
+        "score": round(hit.score, 4),
+        "url": public_url("publish.article", article_id=int(hit.id)),
+        "title": {"vi": fields.get("title_vi", ""), "en": fields.get("title_en", "")},
+        "doi": fields.get("doi") or None,
+        "published": fields.get("published"),
+        "province": fields.get("province_code") or None,
+        "section": fields.get("section") or None,
+        "language": fields.get("language") or None,
+        "year": fields.get("year"),
+    }
+
+
 @bp.get("/openapi.json")
 def openapi():
     from .openapi import document
 
-    return jsonify(document(public_url("api.index").rstrip("/")))
+    return conditional(
+        lambda: jsonify(document(public_url("api.index").rstrip("/"))), state=no_record
+    )

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.sql.util import find_tables
 
 from ..accounts.models import User
 from ..errors import NotFound
@@ -18,10 +19,13 @@ from ..submissions.models import Section, Submission, SubmissionAuthor
 from .records import Article, Issue
 
 
-def listing_options():
+def listing_options(*, submission_joined: bool = False):
     """Everything a list shows: submission, section, province, funded task, issue, authors
-    (two queries: one joined, one for the authors)."""
-    submission = joinedload(Article.submission)
+    (two queries: one joined, one for the authors). ``submission_joined``: the query joins
+    the submissions already (``with_submission``), which then fills ``Article.submission``."""
+    submission = (
+        contains_eager(Article.submission) if submission_joined else joinedload(Article.submission)
+    )
     return (
         submission.joinedload(Submission.section),
         submission.joinedload(Submission.province),
@@ -46,18 +50,21 @@ def with_submission(query):
 
 
 def province_condition(province: Province):
-    """Articles of a province: its funded tasks, its routing, and its authors."""
-    task_in_province = db.select(FundedTask.id).where(FundedTask.province_id == province.id)
+    """Articles of a province: its funded tasks, its routing, and its authors. Each part is
+    a probe by key (EXISTS), so a newest-first list walks the articles' index and stops at
+    its limit instead of collecting the province's submissions first."""
+    task_in_province = (
+        db.select(FundedTask.id)
+        .where(FundedTask.id == Submission.funded_task_id, FundedTask.province_id == province.id)
+        .exists()
+    )
     author_in_province = (
-        db.select(SubmissionAuthor.submission_id)
+        db.select(SubmissionAuthor.id)
         .join(User, User.id == SubmissionAuthor.user_id)
-        .where(User.province_id == province.id)
+        .where(SubmissionAuthor.submission_id == Submission.id, User.province_id == province.id)
+        .exists()
     )
-    return db.or_(
-        Submission.province_id == province.id,
-        Submission.funded_task_id.in_(task_in_province),
-        Submission.id.in_(author_in_province),
-    )
+    return db.or_(Submission.province_id == province.id, task_in_province, author_in_province)
 
 
 def filtered(
@@ -92,8 +99,18 @@ def newest_first(query):
     return query.order_by(Article.published_at.desc(), Article.id.desc())
 
 
+def _joins_submission(query) -> bool:
+    return any(
+        getattr(table, "name", None) == Submission.__tablename__
+        for selectable in query.get_final_froms()
+        for table in find_tables(selectable, include_joins=True)
+    )
+
+
 def load(query) -> list[Article]:
-    return list(db.session.execute(query.options(*listing_options())).unique().scalars())
+    """The articles of ``query`` with everything a list shows, the submissions joined once."""
+    options = listing_options(submission_joined=_joins_submission(query))
+    return list(db.session.execute(query.options(*options)).unique().scalars())
 
 
 def latest(limit: int, **filters) -> list[Article]:

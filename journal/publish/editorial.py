@@ -8,10 +8,12 @@ bilingual error page with their status (409 for a step not possible now, 400 for
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..admin.permissions import permission_required
+from ..confirm import confirmation_page, confirmed
 from ..extensions import db
 from ..submissions.models import Submission
 from . import issues
@@ -159,6 +161,18 @@ def issue_publish(issue_id: int):
     found = _issue_or_404(issue_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if not confirmed():
+        return confirmation_page(
+            _("Publish the issue?"),
+            _(
+                "Issue %(label)s and every article in it will be published now: their DOIs "
+                "are registered and the pages, feeds and indexes announce them. This cannot "
+                "be undone (an article can only be taken down, leaving a notice).",
+                label=f"{found.volume}({found.number})",
+            ),
+            action_label=_("Yes, publish the issue now"),
+            cancel_url=url_for(".issue", issue_id=found.id),
+        )
     published = issues.publish_issue(found, current_user)
     flash(_("The issue is published with %(count)d articles.", count=len(published)), "success")
     return redirect(url_for("publish.issue", issue_id=found.id), 303)
@@ -180,6 +194,18 @@ def publish_online(submission_id: int):
     submission = _publishable(submission_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if not confirmed():
+        return confirmation_page(
+            _("Publish online first?"),
+            _(
+                "“%(title)s” will be published now, before its issue: its DOI is registered "
+                "and the pages, feeds and indexes announce it. This cannot be undone (it can "
+                "only be taken down, leaving a notice).",
+                title=submission.title(str(get_locale())),
+            ),
+            action_label=_("Yes, publish it online now"),
+            cancel_url=url_for(".queue"),
+        )
     article = issues.publish_online_first(submission, current_user)
     flash(_("The article is published online first."), "success")
     return redirect(url_for("publish.article", article_id=article.id), 303)
@@ -202,6 +228,17 @@ def unpublish(article_id: int):
     form = UnpublishForm()
     if not form.validate_on_submit():
         return render_template("publish/editorial/unpublish.html", form=form, article=article), 400
+    if not confirmed():
+        return confirmation_page(
+            _("Take the article down?"),
+            _(
+                "“%(title)s” will be taken down: its page will only show the reason and the "
+                "citation, and its DOI stays. This cannot be undone.",
+                title=article.submission.title(str(get_locale())),
+            ),
+            action_label=_("Yes, take the article down"),
+            cancel_url=url_for(".queue"),
+        )
     issues.unpublish_article(article, current_user, form.reason.data)
     flash(
         _("The article was taken down; its page now shows the reason and the citation."), "success"

@@ -68,11 +68,12 @@ def build_feed(fmt: str, spec: FeedSpec, items, updated: datetime | None) -> byt
     """The feed document for ``items`` (published articles, newest first)."""
     info = journal()
     feed = FeedGenerator()
+    feed.load_extension("dc", atom=False, rss=True)  # RSS names authors as dc:creator
     feed.id(spec.feed_id)
     feed.title(spec.title)
     feed.subtitle(f"{info.title_vi} · {info.title_en}")
-    feed.link(href=spec.page_url, rel="alternate")
     feed.link(href=spec.self_url, rel="self")
+    feed.link(href=spec.page_url, rel="alternate")  # the last link is RSS's <link>: the page
     feed.language(spec.lang)
     feed.author({"name": info.publisher})
     feed.generator(info.title(spec.lang))
@@ -91,6 +92,7 @@ def build_feed(fmt: str, spec: FeedSpec, items, updated: datetime | None) -> byt
         entry.updated(article.updated_at)
         for author in submission.authors:
             entry.author({"name": author.full_name})
+            entry.dc.dc_creator(author.full_name)
         if submission.section is not None:
             entry.category(term=submission.section.code, label=submission.section.name(spec.lang))
     if fmt == "atom":
@@ -134,8 +136,10 @@ def feed(scope: str, key: str, fmt: str):
 
     def render():
         items = articles.latest(current_app.config["FEED_SIZE"], **filters)
-        self_url = public_url("feeds.feed", scope=scope, key=key, fmt=fmt)
-        spec = FeedSpec(f"{self_url}", title, self_url, page_url, lang)
+        # Each language is a feed of its own: its own address and id.
+        extra = {"lang": "en"} if lang == "en" else {}
+        self_url = public_url("feeds.feed", scope=scope, key=key, fmt=fmt, **extra)
+        spec = FeedSpec(self_url, title, self_url, page_url, lang)
         body = build_feed(fmt, spec, items, None)
         return body, 200, {"Content-Type": f"{MEDIA_TYPES[fmt]}; charset=utf-8"}
 

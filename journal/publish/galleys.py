@@ -92,6 +92,24 @@ def jats_article(galley) -> etree._Element:
     return etree.fromstring(read_blob(galley.jats_sha256), _parser())
 
 
+def public_jats_article(galley) -> etree._Element:
+    """The galley's ``<article>`` as the public gets it (the JATS download, OAI-PMH): the
+    corresponding authors' e-mail addresses only, the others' left out."""
+    article = jats_article(galley)
+    for contrib in article.iter("contrib"):
+        corresponding = contrib.get("corresp") == "yes" or any(
+            x.get("ref-type") == "corresp" for x in contrib.iter("xref")
+        )
+        if not corresponding:
+            for email in contrib.findall("email"):
+                contrib.remove(email)
+    return article
+
+
+def public_jats(galley) -> bytes:
+    return etree.tostring(public_jats_article(galley), xml_declaration=True, encoding="UTF-8")
+
+
 def media_names(galley) -> dict[str, str]:
     return dict(galley.media or {})
 

@@ -63,6 +63,14 @@ FORMATS = {
     ),
 }
 
+JATS_NOTE = (
+    "Metadata format jats: JATS 1.3 Journal Publishing articles. JATS has no namespace of its "
+    f"own, so the records put its elements in {JATS_NS} (as PubMed Central does for its "
+    f"archiving JATS); they validate against the no-namespace schema {FORMATS['jats'][1]} once "
+    "that namespace is removed, or with the schema included into it (a chameleon include). "
+    "Ids are prefixed with the article's number (a<number>-) to be unique in a list."
+)
+
 # verb: (required arguments, optional arguments, exclusive argument)
 VERBS = {
     "Identify": (set(), set(), None),
@@ -192,8 +200,27 @@ def _envelope(arguments: dict[str, str] | None) -> etree._Element:
     _el(root, _oai("responseDate"), datestamp(datetime.now(UTC)))
     req = _el(root, _oai("request"), public_url("oai.endpoint"))
     for key, value in (arguments or {}).items():
-        req.set(key, clean_line(value))
+        if _echoable(key, value):
+            req.set(key, value)
     return root
+
+
+# What the protocol's schema accepts in each attribute of <request>: an argument that is
+# not so (an illegal metadataPrefix, a malformed date) is not echoed.
+_ECHOABLE = {
+    "verb": re.compile("^({})$".format("|".join(VERBS))),
+    "metadataPrefix": re.compile(r"^[A-Za-z0-9\-_.!~*'()]+$"),
+    "identifier": re.compile(r"^[^\s\x00-\x1f<>\"{}|\\^`]{1,500}$"),
+    "from": re.compile(f"{_DAY.pattern}|{_SECOND.pattern}"),
+    "until": re.compile(f"{_DAY.pattern}|{_SECOND.pattern}"),
+    "set": _SET_SPEC,
+    "resumptionToken": re.compile(r"^[A-Za-z0-9\-_.:]{1,2000}$"),
+}
+
+
+def _echoable(key: str, value: str) -> bool:
+    pattern = _ECHOABLE.get(key)
+    return pattern is not None and pattern.match(value) is not None
 
 
 def _answer(root: etree._Element) -> Response:
@@ -248,6 +275,10 @@ def identify(root, arguments) -> None:
         ("sampleIdentifier", oai_identifier(1)),
     ):
         _el(ident, f"{{{OAI_ID}}}{tag}", value)
+    about = _el(element, _oai("description"))
+    note = etree.SubElement(about, f"{{{OAI_DC}}}dc", nsmap={"oai_dc": OAI_DC, "dc": DC})
+    note.set(f"{{{XSI}}}schemaLocation", f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd")
+    _el(note, f"{{{DC}}}description", JATS_NOTE)
 
 
 def _record_by_identifier(identifier: str) -> Article:
@@ -441,7 +472,6 @@ def list_items(root, arguments) -> None:
     query = _list_query(spec)
     if query is None:
         raise OAIError("noRecordsMatch", "No record is in this set.")
-    total = db.session.execute(query.with_only_columns(db.func.count(Article.id))).scalar()
     page_query = query
     if spec.after is not None:
         stamp, last_id = spec.after
@@ -465,11 +495,13 @@ def list_items(root, arguments) -> None:
         else:
             _record(element, article, spec.prefix, sets[article.id])
     if more or spec.after is not None:
-        _token(element, spec, page, more, total)
+        _token(element, spec, page, more)
 
 
-def _token(element, spec: ListRequest, page: list[Article], more: bool, total: int) -> None:
-    attrs = {"completeListSize": str(total), "cursor": str(spec.cursor)}
+def _token(element, spec: ListRequest, page: list[Article], more: bool) -> None:
+    # No completeListSize (optional in the protocol): counting the list would read every
+    # matching record on every page, where a page reads only its own.
+    attrs = {"cursor": str(spec.cursor)}
     if not more:
         _el(element, _oai("resumptionToken"), "", **attrs)
         return
@@ -589,7 +621,7 @@ def oai_dc(article: Article) -> etree._Element:
 
 def jats(article: Article) -> etree._Element:
     """The galley's JATS ``<article>``, its un-namespaced elements in the JATS namespace."""
-    source = galleys.jats_article(article.galley)
+    source = galleys.public_jats_article(article.galley)
     for element in source.iter():
         if isinstance(element.tag, str) and not element.tag.startswith("{"):
             element.tag = f"{{{JATS_NS}}}{element.tag}"
@@ -607,8 +639,27 @@ def jats(article: Article) -> etree._Element:
     root.text = source.text
     for child in source:
         root.append(child)
+    _own_ids(root, f"a{article.id}-")
     etree.cleanup_namespaces(root)
     return root
+
+
+# Attributes that name ids (IDREF, IDREFS) in JATS.
+ID_REFERENCES = ("rid", "headers")
+
+
+def _own_ids(root: etree._Element, prefix: str) -> None:
+    """Every id of the record (``aff1``, ``cor1``, ``award1``…) and every reference to one
+    made unique in the response: a list holds many records, and an id is unique in a
+    document."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if "id" in element.attrib:
+            element.set("id", prefix + element.get("id"))
+        for name in ID_REFERENCES:
+            if name in element.attrib:
+                element.set(name, " ".join(prefix + ref for ref in element.get(name).split()))
 
 
 HANDLERS = {

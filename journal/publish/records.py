@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -85,6 +86,11 @@ class Article(db.Model):
             "unpublished_at IS NULL OR (published_at IS NOT NULL AND unpublish_reason <> '')",
             name="tombstone_has_reason",
         ),
+        # Newest first (pages, feeds, API, widget): read backwards in index order, stopped at
+        # the limit.
+        Index("ix_articles_published_at_id", "published_at", "id"),
+        # OAI-PMH lists: by datestamp, then id.
+        Index("ix_articles_updated_at_id", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,10 +103,8 @@ class Article(db.Model):
     first_page: Mapped[int | None] = mapped_column(Integer)
     last_page: Mapped[int | None] = mapped_column(Integer)
     scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime(), default=utcnow, onupdate=utcnow, index=True
-    )
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     unpublished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     unpublish_reason: Mapped[str] = mapped_column(Text, default="")
 

@@ -16,7 +16,27 @@ from .urls import public_url
 bp = Blueprint("sitemap", __name__)
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
-PRIVATE = ("/accounts/", "/admin/", "/submissions/", "/editorial/", "/review/", "/production/")
+# The areas behind a login (tests/publish/test_pages.py checks each against the routes).
+PRIVATE = (
+    "/account/",
+    "/admin/",
+    "/submissions/",
+    "/editorial/",
+    "/reviews/",
+    "/revisions/",
+    "/production/",
+    "/reports/",
+    "/tasks/",
+    "/search/submissions",
+    "/bridge/",
+    "/technologies/manage",
+    "/startups/manage",
+    "/startups/new",
+    "/requests/manage",
+    "/requests/mine/",
+    "/requests/new",
+    "/experts/me",
+)
 
 
 @bp.before_request

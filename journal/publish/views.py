@@ -14,6 +14,8 @@ from flask_babel import lazy_gettext as _l
 from ..errors import JournalError, NotFound
 from ..provinces import all_provinces, province_by_code
 from ..storage import file_store
+from ..usage.queries import article_figures
+from ..usage.recording import record_usage
 from . import articles, citations, discovery, galleys, issues
 from .conditional import conditional
 from .urls import article_url
@@ -129,12 +131,18 @@ def province(code: str):
 
 @bp.get("/articles/<int:article_id>")
 def article(article_id: int):
+    usage = article_figures(article_id)
+    shown = {"kind": "html"}  # the page carries the full text: a COUNTER request
+
     def render():
         found = articles.public_article(article_id)
         if not found.is_live:
             text = citations.formatted(cite(found))
             return render_template("publish/tombstone.html", article=found, citation_text=text), 410
         references = galleys.references(found.galley)
+        full_text = galleys.inline_html(found.galley, galleys.media_url_base(found.id))
+        if not full_text:
+            shown["kind"] = "page"
         return render_template(
             "publish/article.html",
             article=found,
@@ -142,10 +150,19 @@ def article(article_id: int):
             highwire=discovery.highwire_tags(found, references),
             dublin_core=discovery.dublin_core_tags(found),
             json_ld=discovery.json_ld(found),
-            full_text=galleys.inline_html(found.galley, galleys.media_url_base(found.id)),
+            full_text=full_text,
+            usage=usage,
         )
 
-    return conditional(render)
+    response = conditional(render, vary=f"{usage.views}|{usage.downloads}")
+    return _recorded(response, article_id, shown["kind"])
+
+
+def _recorded(response, article_id: int, kind: str):
+    """Count a reader's GET that was answered (304 too: the reader has the page)."""
+    if request.method == "GET" and response.status_code in (200, 304):
+        record_usage(article_id, kind, ip=request.remote_addr, user_agent=request.user_agent.string)
+    return response
 
 
 def _live_article(article_id: int):
@@ -177,13 +194,22 @@ def _file_stem(found) -> str:
 @bp.get("/articles/<int:article_id>/pdf")
 def article_pdf(article_id: int):
     found = _live_article(article_id)
-    return _download(found.galley.pdf_sha256, "application/pdf", f"{_file_stem(found)}.pdf")
+    response = _download(found.galley.pdf_sha256, "application/pdf", f"{_file_stem(found)}.pdf")
+    return _recorded(response, found.id, "pdf")
 
 
 @bp.get("/articles/<int:article_id>/jats.xml")
 def article_jats(article_id: int):
     found = _live_article(article_id)
-    return _download(found.galley.jats_sha256, "application/xml", f"{_file_stem(found)}.xml")
+    response = send_file(
+        io.BytesIO(galleys.public_jats(found.galley)),
+        mimetype="application/xml",
+        download_name=f"{_file_stem(found)}.xml",
+        conditional=True,
+        etag=f"{found.galley.jats_sha256}-public",
+    )
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return _recorded(response, found.id, "jats")
 
 
 @bp.get("/articles/<int:article_id>/media/<name>")
@@ -206,7 +232,13 @@ def article_citation(article_id: int, fmt: str):
         abort(404)
     found = articles.public_article(article_id)
     mimetype, formatter = CITATION_FORMATS[fmt]
-    response = Response(formatter(cite(found)), mimetype=mimetype.split(";")[0])
-    response.headers["Content-Type"] = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{_file_stem(found)}.{fmt}"'
-    return response
+
+    def render():
+        response = Response(formatter(cite(found)), mimetype=mimetype.split(";")[0])
+        response.headers["Content-Type"] = mimetype
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="{_file_stem(found)}.{fmt}"'
+        )
+        return response
+
+    return conditional(render)

@@ -74,11 +74,18 @@ class ExtraFigure:
 
 UNITS = {RATE: Label("%", "%"), DAYS: Label("ngày", "days")}
 
-EDITORIAL, REVIEW, PUBLISHING, PROGRAMME = "editorial", "review", "publishing", "programme"
+EDITORIAL, REVIEW, PUBLISHING, USAGE, PROGRAMME = (
+    "editorial",
+    "review",
+    "publishing",
+    "usage",
+    "programme",
+)
 SECTIONS = {
     EDITORIAL: Label("Biên tập", "Editorial process"),
     REVIEW: Label("Phản biện", "Peer review"),
     PUBLISHING: Label("Xuất bản và nhiệm vụ KH&CN", "Publishing and funded tasks"),
+    USAGE: Label("Lượt đọc (COUNTER)", "Usage (COUNTER)"),
     PROGRAMME: Label("Chương trình hợp tác", "Cooperation programme"),
 }
 
@@ -204,6 +211,51 @@ FIGURES = [
             "Funded tasks with at least one article published in the year (still online).",
         ),
     ),
+    Figure(
+        "usage_views",
+        USAGE,
+        COUNT,
+        Label("Lượt xem bài báo", "Article views"),
+        Label(
+            "Lượt mở trang bài báo (có toàn văn) trong năm, theo tỉnh của bài; không tính "
+            "máy tìm kiếm và robot, các lần mở lại trong 30 giây tính một lần.",
+            "Visits to the articles' pages (with the full text) during the year, by the "
+            "article's province; robots excluded, repeats within 30 seconds counted once.",
+        ),
+    ),
+    Figure(
+        "usage_downloads",
+        USAGE,
+        COUNT,
+        Label("Lượt tải bài báo", "Article downloads"),
+        Label(
+            "Lượt tải bản PDF hoặc JATS XML trong năm, theo tỉnh của bài, cùng quy tắc.",
+            "PDF and JATS XML downloads during the year, by the article's province, by the "
+            "same rules.",
+        ),
+    ),
+    Figure(
+        "usage_total_requests",
+        USAGE,
+        COUNT,
+        Label("Lượt truy cập toàn văn (Total_Item_Requests)", "Total_Item_Requests"),
+        Label(
+            "Lượt xem toàn văn trên trang bài báo và lượt tải, theo quy tắc COUNTER R5.",
+            "Full text read on the article page or downloaded, by the COUNTER R5 rules.",
+        ),
+    ),
+    Figure(
+        "usage_unique_requests",
+        USAGE,
+        COUNT,
+        Label("Phiên truy cập toàn văn (Unique_Item_Requests)", "Unique_Item_Requests"),
+        Label(
+            "Số phiên đọc (một địa chỉ và trình duyệt trong một giờ) có truy cập toàn văn "
+            "của bài, theo quy tắc COUNTER R5.",
+            "Reading sessions (one address and browser within an hour) that reached an "
+            "article's full text, by the COUNTER R5 rules.",
+        ),
+    ),
 ]
 FIGURES_BY_KEY = {f.key: f for f in FIGURES}
 
@@ -238,4 +290,14 @@ TEXT = {
     ),
     "trend_chart": Label("Diễn biến {first}–{last}: {scope}", "{first}–{last}: {scope}"),
     "all_provinces": Label("tất cả các tỉnh", "all provinces"),
+    "usage_by_section": Label("Lượt đọc theo chuyên mục, năm {year}", "Usage by section, {year}"),
+    "most_read": Label("Bài báo được đọc nhiều nhất năm {year}", "Most read articles of {year}"),
+    "section": Label("Chuyên mục", "Section"),
+    "article": Label("Bài báo", "Article"),
+    "views": Label("Lượt xem", "Views"),
+    "downloads": Label("Lượt tải", "Downloads"),
+    "no_section": Label("Chưa xếp chuyên mục", "No section"),
+    "no_usage": Label(
+        "Chưa có lượt đọc nào được ghi nhận trong năm.", "No usage recorded in the year."
+    ),
 }

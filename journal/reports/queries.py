@@ -21,11 +21,11 @@ from ..events import Event
 from ..extensions import db
 from ..funded_tasks.models import FundedTask
 from ..publish.records import Article
-from ..review.models import DECISION_ACTIONS, AssignmentStatus, ReviewAssignment
+from ..review.models import DECISION_ACTIONS, AssignmentStatus, DecisionKind, ReviewAssignment
 from ..submissions.models import Submission
 from .periods import Counts, Durations, Period
 
-DECISION_EVENTS = tuple(DECISION_ACTIONS.values())
+DECISION_EVENTS = tuple(action for actions in DECISION_ACTIONS.values() for action in actions)
 _ARTICLE_SUBMISSION = (Submission, Submission.id == Article.submission_id)
 _LIVE = Article.unpublished_at.is_(None)
 
@@ -34,14 +34,15 @@ def submissions(period: Period) -> Counts:
     return period.count(Submission.province_id, Submission.submitted_at)
 
 
-def decisions(period: Period, action: str) -> Counts:
-    """Submissions that had ``action`` (a workflow action: accept, reject, desk_reject …)."""
+def decisions(period: Period, kind: str) -> Counts:
+    """Submissions that had a decision of ``kind`` (accept, reject, desk_reject …), after a
+    review round or on a revised manuscript."""
     return period.count(
         Submission.province_id,
         Event.created_at,
         source=Event,
         joins=[(Submission, Submission.id == Event.submission_id)],
-        where=[Event.action == action],
+        where=[Event.action.in_(DECISION_ACTIONS[DecisionKind(kind)])],
         distinct=Event.submission_id,
     )
 

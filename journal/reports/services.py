@@ -8,6 +8,7 @@ import re
 import statistics
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -31,6 +32,9 @@ from .figures import (
 )
 from .periods import Period, current_year, year_of
 from .permissions import can_view_reports
+
+if TYPE_CHECKING:
+    from ..usage.services import YearlyUsage
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +122,7 @@ class YearlyReport:
     trend_province: Province | None
     generated_at: datetime
     years: tuple[int, ...]  # the years one may ask for, newest first
+    usage: YearlyUsage  # the year's usage per section, its most read articles
 
     @property
     def generated_on(self) -> str:
@@ -159,8 +164,20 @@ def _rate(accepted: int, refused: int) -> float | None:
     return accepted / decided if decided else None
 
 
-def _journal_data(period: Period) -> dict:
+def _usage_data(period: Period) -> dict:
+    from ..usage.models import UsageDaily
+    from ..usage.queries import by_province
+
     return {
+        "usage_views": by_province(period, UsageDaily.views),
+        "usage_downloads": by_province(period, UsageDaily.downloads),
+        "usage_total_requests": by_province(period, UsageDaily.total_requests),
+        "usage_unique_requests": by_province(period, UsageDaily.unique_requests),
+    }
+
+
+def _journal_data(period: Period) -> dict:
+    return _usage_data(period) | {
         "submissions": queries.submissions(period),
         "desk_rejections": queries.decisions(period, "desk_reject"),
         "acceptances": queries.decisions(period, "accept"),
@@ -224,6 +241,8 @@ def _has_rows_without_province(data: dict, year: int) -> bool:
 def yearly_report(actor, year: int, *, trend_province: Province | None = None) -> YearlyReport:
     """The report of ``year`` (from FIRST_YEAR to this year) and the trend of the
     ``TREND_YEARS`` years up to it, for all provinces or ``trend_province``."""
+    from ..usage.services import yearly_usage
+
     if not can_view_reports(actor):
         raise PermissionDenied()
     if not FIRST_YEAR <= year <= current_year():
@@ -260,4 +279,5 @@ def yearly_report(actor, year: int, *, trend_province: Province | None = None) -
         trend_province=trend_province,
         generated_at=utcnow(),
         years=tuple(report_years()),
+        usage=yearly_usage(year),
     )

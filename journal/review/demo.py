@@ -196,6 +196,20 @@ def _create(spec, people, tasks) -> Submission:
     return submission
 
 
+def _ratings(*values: str) -> dict[str, str]:
+    keys = ("originality", "method", "significance", "presentation", "language")
+    return dict(zip(keys, values, strict=True))
+
+
+# Ratings of the default review questions, in line with each recommendation.
+DEMO_ANSWERS = {
+    "accept": _ratings("excellent", "good", "excellent", "good", "good"),
+    "minor_revisions": _ratings("good", "good", "good", "fair", "good"),
+    "major_revisions": _ratings("fair", "poor", "good", "fair", "fair"),
+    "reject": _ratings("poor", "poor", "fair", "fair", "fair"),
+}
+
+
 def _review_round(submission, editor, people, plan, recommendation) -> None:
     """Invite each planned reviewer and take them as far as planned."""
     for key, state in plan:
@@ -209,6 +223,7 @@ def _review_round(submission, editor, people, plan, recommendation) -> None:
                 assignment,
                 user,
                 recommendation=recommendation,
+                answers=DEMO_ANSWERS[recommendation],
                 comments_to_author=COMMENTS[key],
                 comments_to_editor="",
                 competing_interests="Không có.",
@@ -218,7 +233,12 @@ def _review_round(submission, editor, people, plan, recommendation) -> None:
 def _decide(submission, editor, decision) -> None:
     letters = services.draft_letters(submission, decision, editor)
     services.record_decision(
-        submission, editor, decision=decision, letter_vi=letters["vi"], letter_en=letters["en"]
+        submission,
+        editor,
+        decision=decision,
+        letter_for=decision,
+        letter_vi=letters["vi"],
+        letter_en=letters["en"],
     )
 
 

@@ -29,8 +29,8 @@ from wtforms.validators import (
 )
 
 from ..accounts.services import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
-from .labels import DECISION_LABELS, RECOMMENDATION_LABELS
-from .models import DecisionKind, Recommendation
+from .labels import RATING_LABELS, RECOMMENDATION_LABELS
+from .models import DecisionKind, Rating, Recommendation
 
 REASON_MAX = 2000
 
@@ -119,6 +119,21 @@ class InviteForm(FlaskForm):
         validators=[DataRequired(message=_l("Give the due date (YYYY-MM-DD)."))],
     )
     conflict_reason = _reason_field(_l("Reason to invite despite a possible conflict"))
+    message_vi = TextAreaField(
+        _l("Invitation text (Vietnamese)"),
+        filters=[_strip],
+        render_kw={"lang": "vi", "rows": 4},
+        validators=[Length(max=5000, message=_l("The message is too long."))],
+    )
+    message_en = TextAreaField(
+        _l("Invitation text (English)"),
+        filters=[_strip],
+        render_kw={"lang": "en", "rows": 4},
+        validators=[Length(max=5000, message=_l("The message is too long."))],
+    )
+    # "preview": show the e-mail first; "edit": back to the form; else send the invitation.
+    # (Set by the buttons, so not a hidden field.)
+    step = StringField()
 
 
 class DueDateForm(FlaskForm):
@@ -232,13 +247,39 @@ class ReviewForm(FlaskForm):
     attachment = FileField(_l("Attachment (optional: .docx, .odt, .md, .tex or .txt)"))
 
 
+def question_field(name: str) -> str:
+    return f"q_{name}"
+
+
+def review_form(questions, locale, **kwargs) -> ReviewForm:
+    """The review form with one rating per question the journal asks (journal settings)."""
+    fields = {
+        question_field(q.key): RadioField(
+            q.text(locale),
+            choices=[SelectChoice(r.value, RATING_LABELS[r]) for r in Rating],
+            validate_choice=False,
+            validators=[
+                DataRequired(message=_l("Rate this question.")),
+                AnyOf([r.value for r in Rating], message=_l("Rate this question.")),
+            ],
+        )
+        for q in questions
+    }
+    form_class = type("StructuredReviewForm", (ReviewForm,), fields)
+    form = form_class(**kwargs)
+    form.questions = [(q, form[question_field(q.key)]) for q in questions]
+    return form
+
+
 class DecisionForm(VersionedForm):
-    decision = SelectField(
-        _l("Decision"),
-        choices=[SelectChoice(d.value, DECISION_LABELS[d]) for d in DecisionKind],
-        validate_choice=False,
+    decision = HiddenField(
         validators=[AnyOf([d.value for d in DecisionKind], message=_l("Choose a decision."))],
     )
+    # The decision whose template the letter was drafted from (the service refuses another).
+    letter_for = HiddenField()
+    # "preview" (the first send) or "confirm" (from the preview, with its token).
+    step = HiddenField(default="preview")
+    preview = HiddenField()
     letter_vi = TextAreaField(
         _l("Decision letter (Vietnamese)"),
         filters=[_strip],

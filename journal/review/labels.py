@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from .models import AssignmentStatus, DecisionKind, Recommendation
+from .models import AssignmentStatus, DecisionKind, Rating, Recommendation
 
 STATUS_LABELS = {
     AssignmentStatus.INVITED: _l("Invited"),
@@ -17,6 +17,13 @@ RECOMMENDATION_LABELS = {
     Recommendation.MINOR_REVISIONS: _l("Minor revisions"),
     Recommendation.MAJOR_REVISIONS: _l("Major revisions"),
     Recommendation.REJECT: _l("Reject"),
+}
+
+RATING_LABELS = {
+    Rating.POOR: _l("Poor"),
+    Rating.FAIR: _l("Fair"),
+    Rating.GOOD: _l("Good"),
+    Rating.EXCELLENT: _l("Excellent"),
 }
 
 DECISION_LABELS = {
@@ -46,6 +53,8 @@ EVENT_LABELS = {
     "request_minor_revisions": _l("Minor revisions requested"),
     "request_major_revisions": _l("Major revisions requested"),
     "reject": _l("Rejected"),
+    "accept_revision": _l("Revised manuscript accepted without a new round"),
+    "reject_revision": _l("Revised manuscript rejected"),
     "upload_revision": _l("Revised file uploaded"),
     "resubmit": _l("Revised manuscript submitted"),
     "send_to_production": _l("Sent to production"),
@@ -61,6 +70,22 @@ def status_label(status: str):
 
 def recommendation_label(value: str | None):
     return RECOMMENDATION_LABELS[Recommendation(value)] if value else "—"
+
+
+def rating_label(value: str | None):
+    return RATING_LABELS[Rating(value)] if value in set(Rating) else "—"
+
+
+def review_answers(assignment, locale) -> list[tuple[str, object]]:
+    """(question, rating label) for the journal's questions the review answered."""
+    from ..settings import review_questions
+
+    answers = assignment.answers or {}
+    return [
+        (q.text(locale), rating_label(answers[q.key]))
+        for q in review_questions()
+        if q.key in answers
+    ]
 
 
 def decision_label(value: str):

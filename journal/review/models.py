@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -36,6 +36,15 @@ class Recommendation(enum.StrEnum):
     REJECT = "reject"
 
 
+class Rating(enum.StrEnum):
+    """A reviewer's answer to one of the journal's review questions."""
+
+    POOR = "poor"
+    FAIR = "fair"
+    GOOD = "good"
+    EXCELLENT = "excellent"
+
+
 class DecisionKind(enum.StrEnum):
     ACCEPT = "accept"
     MINOR_REVISIONS = "minor_revisions"
@@ -44,13 +53,14 @@ class DecisionKind(enum.StrEnum):
     DESK_REJECT = "desk_reject"
 
 
-# The workflow action each decision takes.
+# The workflow actions each decision may take: after a review round, then on a revised
+# manuscript decided without a new round.
 DECISION_ACTIONS = {
-    DecisionKind.ACCEPT: "accept",
-    DecisionKind.MINOR_REVISIONS: "request_minor_revisions",
-    DecisionKind.MAJOR_REVISIONS: "request_major_revisions",
-    DecisionKind.REJECT: "reject",
-    DecisionKind.DESK_REJECT: "desk_reject",
+    DecisionKind.ACCEPT: ("accept", "accept_revision"),
+    DecisionKind.MINOR_REVISIONS: ("request_minor_revisions",),
+    DecisionKind.MAJOR_REVISIONS: ("request_major_revisions",),
+    DecisionKind.REJECT: ("reject", "reject_revision"),
+    DecisionKind.DESK_REJECT: ("desk_reject",),
 }
 
 
@@ -162,6 +172,10 @@ class ReviewAssignment(db.Model):
     comments_to_editor: Mapped[str] = mapped_column(Text, default="")
     competing_interests: Mapped[str] = mapped_column(Text, default="")
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("submission_files.id"))
+    # The reviewer's ratings of the journal's review questions: question key → rating.
+    answers: Mapped[dict | None] = mapped_column(JSON)
+    # A review being written is kept as a draft in the same columns (status "accepted").
+    draft_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Conflicts flagged when the reviewer was invited, with the editor's reason to go on.
     conflict_note: Mapped[str] = mapped_column(Text, default="")
     # Part of the invitation link: a revoked invitation's link stops working.

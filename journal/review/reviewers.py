@@ -13,7 +13,8 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask import current_app
+from flask import current_app, render_template
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, true, update
 
@@ -30,15 +31,16 @@ from ..errors import InvalidUpload, JournalError, PermissionDenied, TooLarge, Wo
 from ..events import record_event
 from ..extensions import db
 from ..filetypes import MANUSCRIPT_TYPES, sniff_manuscript, sniff_supplementary
-from ..mail import deliver_after_commit, external_url, queue_mail
+from ..mail import deliver_after_commit, external_url, queue_mail, render_message
 from ..models_base import utcnow
 from ..provinces import BoardMembership
+from ..settings import review_questions
 from ..storage import file_store
 from ..submissions.models import Submission, SubmissionAuthor, SubmissionFile
 from ..submissions.services import check_upload, human_size, one_transaction, zip_limits
 from .anonymise import Place, PlaceList, document_text, find_leaks, fold, make_needles, scrub
 from .labels import recommendation_label
-from .models import OPEN_STATUSES, AssignmentStatus, Recommendation, ReviewAssignment
+from .models import OPEN_STATUSES, AssignmentStatus, Rating, Recommendation, ReviewAssignment
 from .permissions import (
     edits_province,
     handling_editor,
@@ -54,6 +56,7 @@ from .tokens import invitation_token
 NAME_MAX = 200
 EMAIL_MAX = 254
 REASON_MAX = 2000
+MESSAGE_MAX = 5000
 COMPETING_INTERESTS_MAX = 5000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -289,16 +292,46 @@ def suggest_reviewers(submission: Submission) -> list[Suggestion]:
 # --- invitations --------------------------------------------------------------------------
 
 
-def _queue_invitation(assignment: ReviewAssignment, submission: Submission) -> None:
-    queue_mail(
-        assignment.reviewer or assignment.invitee_email,
-        "review_invitation",
-        locale=None if assignment.reviewer else submission.language,
-        assignment=assignment,
-        submission=submission,
-        name=assignment.reviewer_name,
-        link=external_url("review.invitation", token=invitation_token(assignment)),
-    )
+def invitation_texts(submission: Submission) -> dict[str, str]:
+    """The invitation's own paragraph in both languages, as the editor may edit it."""
+    texts = {}
+    for lang in ("vi", "en"):
+        with force_locale(lang):
+            texts[lang] = render_template(
+                "review/letters/invitation.txt", round=submission.round
+            ).strip()
+    return texts
+
+
+def _invitation_mail(
+    assignment: ReviewAssignment, submission: Submission, messages=None, link=None
+) -> dict:
+    return {
+        "recipient": assignment.reviewer or assignment.invitee_email,
+        "template": "review_invitation",
+        "locale": None if assignment.reviewer else submission.language,
+        "assignment": assignment,
+        "submission": submission,
+        "name": assignment.reviewer_name,
+        "messages": messages,
+        "link": link or external_url("review.invitation", token=invitation_token(assignment)),
+    }
+
+
+def _queue_invitation(assignment: ReviewAssignment, submission: Submission, messages=None):
+    message = _invitation_mail(assignment, submission, messages)
+    queue_mail(message.pop("recipient"), message.pop("template"), **message)
+
+
+def _messages(message_vi: str, message_en: str) -> dict[str, str] | None:
+    """The editor's edited paragraph, each language checked; None: the journal's own."""
+    texts = {
+        "vi": _limited(message_vi, MESSAGE_MAX, _l("The message is too long."), InvitationError),
+        "en": _limited(message_en, MESSAGE_MAX, _l("The message is too long."), InvitationError),
+    }
+    if not texts["vi"] and not texts["en"]:
+        return None
+    return {"vi": texts["vi"] or texts["en"], "en": texts["en"] or texts["vi"]}
 
 
 def _new_assignment(submission, actor, *, user, email, name, due_at, note) -> ReviewAssignment:
@@ -347,10 +380,66 @@ def invite_reviewer(
     full_name: str = "",
     due_at: datetime | None = None,
     conflict_reason: str = "",
+    message_vi: str = "",
+    message_en: str = "",
 ) -> ReviewAssignment:
     """Invite a registered user (found by e-mail address) or a new person, whose account
     is created when they accept. Authors cannot be invited; other conflicts need
-    ``conflict_reason``."""
+    ``conflict_reason``. ``message_vi``/``message_en``: the editor's own wording of the
+    invitation's paragraph (else the journal's)."""
+    checked = check_invitation(
+        submission,
+        actor,
+        email=email,
+        full_name=full_name,
+        due_at=due_at,
+        conflict_reason=conflict_reason,
+        message_vi=message_vi,
+        message_en=message_en,
+    )
+    assignment = _new_assignment(
+        submission,
+        actor,
+        user=checked.user,
+        email=checked.email,
+        name=checked.name,
+        due_at=checked.due_at,
+        note=checked.note,
+    )
+    record_event(
+        "invite_reviewer",
+        submission=submission,
+        actor=actor,
+        note=f"{assignment.invitee_name} <{assignment.invitee_email}>, round {submission.round}",
+    )
+    _queue_invitation(assignment, submission, checked.messages)
+    db.session.commit()
+    deliver_after_commit()
+    return assignment
+
+
+@dataclass
+class CheckedInvitation:
+    user: User | None
+    email: str
+    name: str
+    due_at: datetime
+    note: str
+    messages: dict[str, str] | None
+
+
+def check_invitation(
+    submission: Submission,
+    actor,
+    *,
+    email: str,
+    full_name: str = "",
+    due_at: datetime | None = None,
+    conflict_reason: str = "",
+    message_vi: str = "",
+    message_en: str = "",
+) -> CheckedInvitation:
+    """Everything ``invite_reviewer`` checks, changing nothing."""
     require_handling(actor, submission)
     _require_in_review(submission)
     email = normalize_email(clean_text(email))
@@ -382,19 +471,28 @@ def invite_reviewer(
         )
     note = " ".join(str(c.message) for c in conflicts) + (f" — {reason}" if conflicts else "")
     due_at = _check_due(due_at or due_at_end_of(default_due_date()))
-    assignment = _new_assignment(
-        submission, actor, user=user, email=email, name=name, due_at=due_at, note=note
+    return CheckedInvitation(user, email, name, due_at, note, _messages(message_vi, message_en))
+
+
+def preview_invitation(submission: Submission, actor, **values) -> tuple[str, str, str]:
+    """(recipient, subject, body) of the invitation as it would be sent, after every check
+    ``invite_reviewer`` makes. Changes nothing."""
+    checked = check_invitation(submission, actor, **values)
+    now = utcnow()
+    draft = ReviewAssignment(  # never added to the session
+        round=submission.round,
+        reviewer=checked.user,
+        invitee_email=checked.email,
+        invitee_name=checked.user.full_name if checked.user else checked.name,
+        invited_at=now,
+        response_due_at=now + timedelta(days=current_app.config["REVIEW_RESPONSE_DAYS"]),
+        due_at=checked.due_at,
     )
-    record_event(
-        "invite_reviewer",
-        submission=submission,
-        actor=actor,
-        note=f"{assignment.invitee_name} <{assignment.invitee_email}>, round {submission.round}",
-    )
-    _queue_invitation(assignment, submission)
-    db.session.commit()
-    deliver_after_commit()
-    return assignment
+    link = external_url("review.my_reviews") + "invitations/…"  # made when sent
+    message = _invitation_mail(draft, submission, checked.messages, link=link)
+    recipient = message.pop("recipient")
+    subject, body = render_message(recipient, message.pop("template"), **message)
+    return getattr(recipient, "email", recipient), subject, body
 
 
 def earlier_reviewers(submission: Submission) -> list[User]:
@@ -719,6 +817,73 @@ def _check_reviewable(assignment: ReviewAssignment) -> None:
         raise InvitationClosed(_l("This review is no longer needed."))
 
 
+class QuestionList(list):
+    """Questions named in the language of whoever reads the message."""
+
+    def __str__(self) -> str:
+        return ", ".join(q.text(get_locale()) for q in self)
+
+
+def _checked_answers(answers, *, complete: bool) -> dict[str, str]:
+    """The ratings of the journal's current questions (other keys are dropped); all of
+    them when ``complete``."""
+    questions = review_questions()
+    given = {str(k): v for k, v in (answers or {}).items() if v}
+    if any(v not in {r.value for r in Rating} for v in given.values()):
+        raise InvalidReview(_l("Rate each question with one of the choices given."))
+    kept = {q.key: given[q.key] for q in questions if q.key in given}
+    if complete:
+        missing = QuestionList(q for q in questions if q.key not in kept)
+        if missing:
+            raise InvalidReview(
+                _l("Answer every question of the form: %(questions)s.", questions=missing)
+            )
+    return kept
+
+
+@one_transaction
+def save_review_draft(
+    assignment: ReviewAssignment,
+    actor,
+    *,
+    recommendation: str | None = None,
+    comments_to_author: str = "",
+    comments_to_editor: str = "",
+    competing_interests: str = "",
+    answers: dict | None = None,
+) -> ReviewAssignment:
+    """Keep what the reviewer has written so far (nothing is required yet); the editors do
+    not see it until the review is sent."""
+    require_reviewer(actor, assignment)
+    _check_reviewable(assignment)
+    if recommendation:
+        try:
+            recommendation = Recommendation(recommendation).value
+        except ValueError:
+            raise InvalidReview(_l("Choose a recommendation.")) from None
+    maximum = current_app.config["REVIEW_COMMENT_MAX_CHARS"]
+    assignment.recommendation = recommendation or None
+    assignment.comments_to_author = _limited(
+        comments_to_author,
+        maximum,
+        _l("The comments to the authors may be at most %(max)d characters long.", max=maximum),
+    )
+    assignment.comments_to_editor = _limited(
+        comments_to_editor,
+        maximum,
+        _l("The comments to the editor may be at most %(max)d characters long.", max=maximum),
+    )
+    assignment.competing_interests = _limited(
+        competing_interests,
+        COMPETING_INTERESTS_MAX,
+        _l("The competing interests statement is too long."),
+    )
+    assignment.answers = _checked_answers(answers, complete=False)
+    assignment.draft_saved_at = utcnow()
+    db.session.commit()
+    return assignment
+
+
 @one_transaction
 def submit_review(
     assignment: ReviewAssignment,
@@ -728,16 +893,19 @@ def submit_review(
     comments_to_author: str,
     comments_to_editor: str = "",
     competing_interests: str,
+    answers: dict | None = None,
     attachment=None,
     attachment_name: str | None = None,
 ) -> ReviewAssignment:
-    """Send the review: it is locked from now on (the reviewer can read it back)."""
+    """Send the review: it is locked from now on (the reviewer can read it back). Every
+    question the journal asks (``review_questions``) must be rated in ``answers``."""
     require_reviewer(actor, assignment)
     _check_reviewable(assignment)
     try:
         recommendation = Recommendation(recommendation).value
     except ValueError:
         raise InvalidReview(_l("Choose a recommendation.")) from None
+    checked_answers = _checked_answers(answers, complete=True)
     maximum = current_app.config["REVIEW_COMMENT_MAX_CHARS"]
     to_author = _limited(
         comments_to_author,
@@ -761,6 +929,7 @@ def submit_review(
     if attachment is not None:
         assignment.attachment = _store_attachment(assignment, actor, attachment, attachment_name)
     assignment.recommendation = recommendation
+    assignment.answers = checked_answers
     assignment.comments_to_author = to_author
     assignment.comments_to_editor = to_editor
     assignment.competing_interests = interests

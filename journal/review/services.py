@@ -9,24 +9,34 @@ always an argument. Reviewer services (invitations, reviews, reminders) are in
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from .. import signals, workflow
 from ..errors import InvalidUpload, JournalError, PermissionDenied, StaleError, WorkflowError
 from ..events import record_event
 from ..extensions import db
 from ..filetypes import DOCX, LATEX, MARKDOWN, ODT, sniff_manuscript
-from ..mail import deliver_after_commit, external_url, queue_mail
+from ..mail import deliver_after_commit, external_url, queue_mail, render_message
 from ..models_base import utcnow
 from ..storage import file_store
 from ..submissions.models import Submission, SubmissionFile
-from ..submissions.services import check_upload, one_transaction, store_upload, touch, zip_limits
+from ..submissions.services import (
+    author_recipients,
+    check_upload,
+    one_transaction,
+    store_upload,
+    touch,
+    zip_limits,
+)
 from .anonymise import (
     Finding,
     Place,
@@ -417,37 +427,82 @@ def _anonymous_title(submission: Submission) -> str:
     return submission.title_vi or submission.title_en
 
 
-def author_recipients(submission: Submission) -> list[tuple[object, str | None, bool]]:
-    """(User or address, locale, is the owner) for the owner and every co-author with an
-    e-mail address, each address once."""
-    from ..accounts.models import User
+# Stricter first: when the reviewers' recommendations tie, the default is the stricter one.
+_STRICTNESS = (
+    DecisionKind.REJECT,
+    DecisionKind.MAJOR_REVISIONS,
+    DecisionKind.MINOR_REVISIONS,
+    DecisionKind.ACCEPT,
+)
 
-    owner = submission.owner
-    recipients, seen = [(owner, None, True)], {owner.email.casefold()}
-    for author in submission.authors:
-        address = (author.email or "").strip()
-        if not address or address.casefold() in seen:
-            continue
-        seen.add(address.casefold())
-        user = db.session.get(User, author.user_id) if author.user_id else None
-        recipients.append((user or address, None if user else submission.language, False))
-    return recipients
+
+class LetterMismatch(InvalidDecision):
+    """The letter was drafted from the template of another decision."""
+
+
+class PreviewExpired(JournalError):
+    status = 409
+    default_message = _l(
+        "The decision or its letter changed after the preview: check the new preview and "
+        "confirm again."
+    )
+
+
+def decision_action(submission: Submission, kind: DecisionKind) -> str:
+    """The workflow action ``kind`` takes on the submission now: after a review round, or
+    on a revised manuscript decided without one."""
+    actions = DECISION_ACTIONS[kind]
+    return next((a for a in actions if workflow.TRANSITIONS[a].possible(submission)), actions[0])
+
+
+def decision_choices(submission: Submission) -> list[str]:
+    """The decisions possible at the submission's stage and round."""
+    return [
+        kind.value
+        for kind in DecisionKind
+        if workflow.TRANSITIONS[decision_action(submission, kind)].possible(submission)
+    ]
+
+
+def suggested_decision(submission: Submission) -> str | None:
+    """The decision the form opens on: what most reviewers of the round recommend (the
+    stricter one on a tie), else the first decision possible."""
+    choices = decision_choices(submission)
+    if not choices:
+        return None
+    counts = Counter(a.recommendation for a in completed_reviews(submission, submission.round))
+    if counts:
+        best = max(_STRICTNESS, key=lambda kind: (counts[kind.value], -_STRICTNESS.index(kind)))
+        if best.value in choices:
+            return best.value
+    return choices[0]
+
+
+def _decision_mails(submission: Submission, kind: DecisionKind, letters: dict) -> list[dict]:
+    """Every message of the decision to the authors: recipient, template and context."""
+    mails = []
+    for recipient, locale, is_owner, name in author_recipients(submission):
+        mails.append(
+            {
+                "recipient": recipient,
+                "template": "review_decision",
+                "locale": locale,
+                "submission": submission,
+                "name": name,
+                "decision_text": decision_label(kind.value),
+                "letters": letters,
+                "link": external_url("review.revisions", submission_id=submission.id)
+                if is_owner
+                else None,
+            }
+        )
+    return mails
 
 
 def _queue_decision_mail(submission: Submission, decision: Decision) -> None:
     letters = {"vi": decision.letter("vi"), "en": decision.letter("en")}
-    for recipient, locale, is_owner in author_recipients(submission):
-        queue_mail(
-            recipient,
-            "review_decision",
-            locale=locale,
-            submission=submission,
-            decision_text=decision_label(decision.decision),
-            letters=letters,
-            link=external_url("review.revisions", submission_id=submission.id)
-            if is_owner
-            else None,
-        )
+    for message in _decision_mails(submission, DecisionKind(decision.decision), letters):
+        queue_mail(message.pop("recipient"), message.pop("template"), **message)
     for assignment in completed_reviews(submission, decision.round):
         queue_mail(
             assignment.reviewer,
@@ -460,30 +515,55 @@ def _queue_decision_mail(submission: Submission, decision: Decision) -> None:
         )
 
 
-@one_transaction
-def record_decision(
+@dataclass
+class CheckedDecision:
+    kind: DecisionKind
+    action: str
+    letter_vi: str
+    letter_en: str
+    override_reason: str
+
+    @property
+    def letters(self) -> dict[str, str]:
+        return {"vi": self.letter_vi or self.letter_en, "en": self.letter_en or self.letter_vi}
+
+
+def check_decision(
     submission: Submission,
     actor,
     *,
     decision: str,
+    letter_for: str,
     letter_vi: str,
     letter_en: str,
     override_reason: str = "",
     expected_version: int | None = None,
-) -> Decision:
-    """Decide on the current round: accept, minor or major revisions, reject (after
-    review) or desk reject (before). A decision after review needs
-    REVIEW_MIN_COMPLETED completed reviews, unless the editor-in-chief gives a reason."""
+) -> CheckedDecision:
+    """Everything ``record_decision`` checks, changing nothing: who decides, the stage, the
+    completed reviews, and a letter drafted for this very decision."""
     require_handling(actor, submission)
     try:
         kind = DecisionKind(decision)
     except ValueError:
         raise InvalidDecision() from None
     _check_version(submission, expected_version)
-    action = DECISION_ACTIONS[kind]
+    action = decision_action(submission, kind)
     workflow.check_transition(submission, action, actor)
+    if letter_for != kind.value:
+        try:
+            drafted = decision_label(letter_for)
+        except ValueError:
+            drafted = "—"
+        raise LetterMismatch(
+            _l(
+                "The letter was drafted for the decision “%(drafted)s”, not “%(chosen)s”. "
+                "Start the letter again from the template of the decision you chose.",
+                drafted=drafted,
+                chosen=decision_label(kind.value),
+            )
+        )
     reason = _reason(override_reason, _l("The reason is too long (at most 2000 characters)."))
-    if kind != DecisionKind.DESK_REJECT:
+    if submission.stage == workflow.Stage.IN_REVIEW:
         needed = current_app.config["REVIEW_MIN_COMPLETED"]
         done = len(completed_reviews(submission, submission.round))
         if done < needed:
@@ -517,13 +597,96 @@ def record_decision(
         raise InvalidDecision(
             _l("The decision letter may be at most %(max)d characters long.", max=maximum)
         )
+    return CheckedDecision(kind, action, letter_vi, letter_en, reason)
+
+
+@dataclass
+class MessagePreview:
+    recipient: str
+    subject: str
+    body: str
+
+
+def preview_decision(submission: Submission, actor, **values) -> list[MessagePreview]:
+    """The exact e-mails the decision would send to the authors (both languages), after
+    every check ``record_decision`` makes. Changes nothing."""
+    checked = check_decision(submission, actor, **values)
+    previews = []
+    for message in _decision_mails(submission, checked.kind, checked.letters):
+        recipient = message.pop("recipient")
+        subject, body = render_message(recipient, message.pop("template"), **message)
+        previews.append(MessagePreview(getattr(recipient, "email", recipient), subject, body))
+    return previews
+
+
+def _preview_digest(submission: Submission, checked: CheckedDecision) -> str:
+    text = "\x1f".join(
+        [
+            str(submission.id),
+            str(submission.version),
+            checked.kind.value,
+            checked.letter_vi,
+            checked.letter_en,
+            checked.override_reason,
+        ]
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _preview_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="decision-preview")
+
+
+def preview_token(submission: Submission, actor, **values) -> str:
+    """Proof that the editor saw the preview of exactly this decision and letter."""
+    checked = check_decision(submission, actor, **values)
+    return _preview_serializer().dumps(_preview_digest(submission, checked))
+
+
+@one_transaction
+def record_decision(
+    submission: Submission,
+    actor,
+    *,
+    decision: str,
+    letter_for: str,
+    letter_vi: str,
+    letter_en: str,
+    override_reason: str = "",
+    expected_version: int | None = None,
+    preview: str | None = None,
+) -> Decision:
+    """Decide on the current round: accept, minor or major revisions, reject (after
+    review) or desk reject (before); accept or reject a revised manuscript without a new
+    round. A decision after review needs REVIEW_MIN_COMPLETED completed reviews, unless
+    the editor-in-chief gives a reason. The letter must have been drafted for the decision
+    (``letter_for``); with ``preview`` (the token of the preview page), the decision and
+    letter must be the ones previewed."""
+    checked = check_decision(
+        submission,
+        actor,
+        decision=decision,
+        letter_for=letter_for,
+        letter_vi=letter_vi,
+        letter_en=letter_en,
+        override_reason=override_reason,
+        expected_version=expected_version,
+    )
+    if preview is not None:
+        try:
+            seen = _preview_serializer().loads(preview)
+        except BadSignature:
+            seen = None
+        if seen != _preview_digest(submission, checked):
+            raise PreviewExpired()
+    kind, reason = checked.kind, checked.override_reason
     record = Decision(
         submission_id=submission.id,
         round=submission.round,
         editor_id=actor.id,
         decision=kind.value,
-        letter_vi=letter_vi,
-        letter_en=letter_en,
+        letter_vi=checked.letter_vi,
+        letter_en=checked.letter_en,
         override_reason=reason,
         revision_due_at=_revision_due()
         if kind in (DecisionKind.MINOR_REVISIONS, DecisionKind.MAJOR_REVISIONS)
@@ -534,7 +697,7 @@ def record_decision(
     note = f"round {submission.round}" + (
         f"; fewer reviews than required: {reason}" if reason else ""
     )
-    workflow.transition(submission, action, actor, note=note)
+    workflow.transition(submission, checked.action, actor, note=note)
     touch(submission)
     _queue_decision_mail(submission, record)
     db.session.commit()

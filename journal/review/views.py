@@ -36,6 +36,7 @@ from ..events import events_for
 from ..extensions import db
 from ..models_base import utcnow
 from ..provinces import all_provinces, province_by_code
+from ..settings import review_questions
 from ..storage import file_store
 from ..submissions.models import Submission
 from . import queues, reviewers, routing, services
@@ -48,14 +49,22 @@ from .forms import (
     InviteForm,
     ReassignForm,
     ReinviteForm,
-    ReviewForm,
     RevisionFileForm,
     RevokeForm,
     SendToReviewForm,
     VersionedForm,
+    question_field,
+    review_form,
 )
-from .labels import decision_label, event_label, recommendation_label, status_label
-from .models import DECISION_ACTIONS, AssignmentStatus, DecisionKind, ReviewAssignment
+from .labels import (
+    decision_label,
+    event_label,
+    rating_label,
+    recommendation_label,
+    review_answers,
+    status_label,
+)
+from .models import AssignmentStatus, ReviewAssignment
 from .permissions import (
     can_open_review,
     can_reassign,
@@ -73,6 +82,7 @@ from .permissions import (
 from .tokens import assignment_for_token, invitation_token
 
 bp = Blueprint("review", __name__)
+_FROM_REQUEST = object()
 
 
 class FormError(JournalError):
@@ -89,6 +99,8 @@ def _template_helpers():
         "status_label": status_label,
         "recommendation_label": recommendation_label,
         "decision_label": decision_label,
+        "rating_label": rating_label,
+        "review_answers": lambda a: review_answers(a, get_locale()),
         "event_label": event_label,
         "invitation_token": invitation_token,
         "now": utcnow(),
@@ -314,26 +326,42 @@ def _reviewers_page(s: Submission, form, status: int = 200, error=None):
 @bp.route("/editorial/submissions/<int:submission_id>/reviewers", methods=["GET", "POST"])
 @login_required
 def reviewers_page(submission_id: int):
+    """Invite a reviewer: the invitation's text can be edited and previewed (the "Preview"
+    button) before it is sent."""
     s = _handled(submission_id)
     if request.method == "GET":
+        texts = reviewers.invitation_texts(s)
         data = {
             "email": request.args.get("email", "")[:254],
             "full_name": request.args.get("name", "")[:200],
             "due_date": reviewers.default_due_date(),
+            "message_vi": texts["vi"],
+            "message_en": texts["en"],
         }
         return _reviewers_page(s, InviteForm(formdata=None, data=data))
     form = InviteForm()
     if not form.validate_on_submit():
         return _reviewers_page(s, form, status=400)
+    if form.step.data == "edit":
+        return _reviewers_page(s, form)
+    values = {
+        "email": form.email.data,
+        "full_name": form.full_name.data or "",
+        "due_at": reviewers.due_at_end_of(form.due_date.data),
+        "conflict_reason": form.conflict_reason.data or "",
+        "message_vi": form.message_vi.data or "",
+        "message_en": form.message_en.data or "",
+    }
     try:
-        assignment = reviewers.invite_reviewer(
-            s,
-            current_user,
-            email=form.email.data,
-            full_name=form.full_name.data or "",
-            due_at=reviewers.due_at_end_of(form.due_date.data),
-            conflict_reason=form.conflict_reason.data or "",
-        )
+        if form.step.data == "preview":
+            recipient, subject, body = reviewers.preview_invitation(s, current_user, **values)
+            return render_template(
+                "review/invitation_preview.html",
+                submission=s,
+                form=form,
+                message={"recipient": recipient, "subject": subject, "body": body},
+            )
+        assignment = reviewers.invite_reviewer(s, current_user, **values)
     except (reviewers.ConflictOfInterest, reviewers.InvitationError) as error:
         return _reviewers_page(s, form, status=error.status, error=error.message)
     flash(_("%(name)s has been invited.", name=assignment.reviewer_name), "success")
@@ -398,21 +426,11 @@ def change_due(assignment_id: int):
 # --- decisions ----------------------------------------------------------------------------
 
 
-def _decision_choices(s: Submission) -> list[str]:
-    return [k.value for k in DecisionKind if s.stage in DECISION_STAGES[k]]
-
-
-DECISION_STAGES = {
-    kind: {stage.value for stage in workflow.TRANSITIONS[action].from_stages}
-    for kind, action in DECISION_ACTIONS.items()
-}
-
-
 def _decision_page(s: Submission, form, status: int = 200, error=None):
-    choices = _decision_choices(s)
+    choices = services.decision_choices(s)
     if not choices:
         workflow.check_transition(s, "accept", current_user)  # the clear 409
-    form.decision.choices = [c for c in form.decision.choices if c.value in choices]
+    form.step.data = "preview"
     page = render_template(
         "review/decision.html",
         submission=s,
@@ -426,39 +444,64 @@ def _decision_page(s: Submission, form, status: int = 200, error=None):
 
 
 def _drafted_decision(s: Submission, wanted: str | None) -> DecisionForm:
-    """The form with the letter drafted from the template of ``wanted`` (else the first
-    decision possible now)."""
-    choices = _decision_choices(s) or ["accept"]
-    kind = wanted if wanted in choices else choices[0]
+    """The form with the letter drafted from the template of ``wanted`` (else the decision
+    the reviewers' recommendations point to)."""
+    choices = services.decision_choices(s) or ["accept"]
+    kind = wanted if wanted in choices else services.suggested_decision(s) or choices[0]
     letters = services.draft_letters(s, kind, current_user)
     data = {
         "version": s.version,
         "decision": kind,
+        "letter_for": kind,
         "letter_vi": letters["vi"],
         "letter_en": letters["en"],
     }
     return DecisionForm(formdata=None, data=data)
 
 
+def _decision_values(form) -> dict:
+    return {
+        "decision": form.decision.data,
+        "letter_for": form.letter_for.data or "",
+        "letter_vi": form.letter_vi.data or "",
+        "letter_en": form.letter_en.data or "",
+        "override_reason": form.override_reason.data or "",
+        "expected_version": form.version.data,
+    }
+
+
+def _decision_preview(s: Submission, form, values: dict, status: int = 200, error=None):
+    page = render_template(
+        "review/decision_preview.html",
+        submission=s,
+        form=form,
+        messages=services.preview_decision(s, current_user, **values),
+        token=services.preview_token(s, current_user, **values),
+        error=error,
+    )
+    return page, status
+
+
 @bp.route("/editorial/submissions/<int:submission_id>/decision", methods=["GET", "POST"])
 @login_required
 def decide(submission_id: int):
+    """The letter drafted for the chosen decision; sent here, it is previewed as the
+    authors will get it, and recorded only from the preview's confirmation."""
     s = _handled(submission_id)
     if request.method == "GET":
         return _decision_page(s, _drafted_decision(s, request.args.get("decision")))
     form = DecisionForm()
     if not form.validate_on_submit():
         return _decision_page(s, form, status=400)
+    if form.step.data == "edit":
+        return _decision_page(s, form)
+    values = _decision_values(form)
     try:
-        services.record_decision(
-            s,
-            current_user,
-            decision=form.decision.data,
-            letter_vi=form.letter_vi.data or "",
-            letter_en=form.letter_en.data or "",
-            override_reason=form.override_reason.data or "",
-            expected_version=form.version.data,
-        )
+        if form.step.data != "confirm":
+            return _decision_preview(s, form, values)
+        services.record_decision(s, current_user, preview=form.preview.data or "", **values)
+    except services.PreviewExpired as error:
+        return _decision_preview(s, form, values, status=error.status, error=error.message)
     except (services.NotEnoughReviews, services.InvalidDecision) as error:
         return _decision_page(s, form, status=error.status, error=error.message)
     flash(_("The decision has been recorded and sent to the authors."), "success")
@@ -566,6 +609,31 @@ def _review_page(a: ReviewAssignment, form, status: int = 200, error=None):
     return page, status
 
 
+def _review_form(a: ReviewAssignment, formdata=_FROM_REQUEST):
+    """The form with the journal's questions; on a GET, filled with the saved draft."""
+    questions = review_questions()
+    if formdata is not _FROM_REQUEST:
+        data = {
+            "recommendation": a.recommendation,
+            "comments_to_author": a.comments_to_author,
+            "comments_to_editor": a.comments_to_editor,
+            "competing_interests": a.competing_interests,
+        }
+        data.update({question_field(k): v for k, v in (a.answers or {}).items()})
+        return review_form(questions, get_locale(), formdata=None, data=data)
+    return review_form(questions, get_locale())
+
+
+def _review_values(form) -> dict:
+    return {
+        "recommendation": form.recommendation.data,
+        "comments_to_author": form.comments_to_author.data or "",
+        "comments_to_editor": form.comments_to_editor.data or "",
+        "competing_interests": form.competing_interests.data or "",
+        "answers": {q.key: field.data for q, field in form.questions},
+    }
+
+
 @bp.route("/reviews/<int:assignment_id>", methods=["GET", "POST"])
 @login_required
 def review(assignment_id: int):
@@ -574,8 +642,8 @@ def review(assignment_id: int):
     if a.status == AssignmentStatus.INVITED:
         return redirect(url_for(".invitation", token=invitation_token(a)))
     if request.method == "GET":
-        return _review_page(a, ReviewForm(formdata=None))
-    form = ReviewForm()
+        return _review_page(a, _review_form(a, formdata=None))
+    form = _review_form(a)
     if not form.validate_on_submit():
         return _review_page(a, form, status=400)
     upload = form.attachment.data
@@ -584,16 +652,34 @@ def review(assignment_id: int):
         reviewers.submit_review(
             a,
             current_user,
-            recommendation=form.recommendation.data,
-            comments_to_author=form.comments_to_author.data,
-            comments_to_editor=form.comments_to_editor.data or "",
-            competing_interests=form.competing_interests.data,
+            **_review_values(form),
             attachment=upload.stream if has_file else None,
             attachment_name=upload.filename if has_file else None,
         )
     except (reviewers.InvalidReview, InvalidUpload) as error:
         return _review_page(a, form, status=error.status, error=error.message)
     flash(_("Thank you: your review has been sent to the editor."), "success")
+    return redirect(url_for(".review", assignment_id=a.id))
+
+
+@bp.post("/reviews/<int:assignment_id>/draft")
+@login_required
+def save_draft(assignment_id: int):
+    """The review as written so far: saved by the page as the reviewer types and when they
+    leave it (``?auto=1``, answered 204), or with the "Save the draft" button."""
+    a = _assignment(assignment_id)
+    require_reviewer(current_user, a)
+    form = _review_form(a)
+    automatic = request.args.get("auto") == "1"
+    try:
+        reviewers.save_review_draft(a, current_user, **_review_values(form))
+    except reviewers.InvalidReview as error:
+        if automatic:
+            return {"error": str(error.message)}, error.status
+        return _review_page(a, form, status=error.status, error=error.message)
+    if automatic:
+        return "", 204
+    flash(_("Your draft has been saved. You can come back to it at any time."), "success")
     return redirect(url_for(".review", assignment_id=a.id))
 
 

@@ -2,7 +2,8 @@
 
 Callers use :class:`SearchEngine` (index, remove, search, rebuild, status) with
 :class:`SearchDocument` and :class:`SearchRequest`; :func:`open_engine` returns the
-configured engine (whoosh, stored in a directory).
+configured engine: tantivy (compiled, the default) or whoosh (pure Python), each stored in
+a directory of its own.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .engine import (
 )
 
 __all__ = [
+    "ENGINES",
     "FACETS",
     "FacetValue",
     "Hit",
@@ -41,11 +43,21 @@ __all__ = [
 ]
 
 
-def open_engine(directory: str | os.PathLike, **options) -> SearchEngine:
-    """The whoosh engine storing its index under ``directory`` (created when first written)."""
-    from .whoosh_backend import WhooshEngine
+ENGINES = ("tantivy", "whoosh")
 
-    return WhooshEngine(directory, **options)
+
+def open_engine(directory: str | os.PathLike, engine: str = "tantivy", **options) -> SearchEngine:
+    """The engine named ``engine`` storing its index under ``directory`` (created when
+    first written)."""
+    if engine == "tantivy":
+        from .tantivy_backend import TantivyEngine
+
+        return TantivyEngine(directory, **options)
+    if engine == "whoosh":
+        from .whoosh_backend import WhooshEngine
+
+        return WhooshEngine(directory, **options)
+    raise ValueError(f"unknown search engine {engine!r}: use one of {', '.join(ENGINES)}")
 
 
 def init_app(app) -> None:

@@ -12,7 +12,9 @@ such as "cá", "bò", "ở" or "ớt" are words in their own right.
 
 The functions here are plain Python; :mod:`journal.search.whoosh_backend` wraps them in
 whoosh analyzers, and the highlighter and the query parser use them directly, so the three
-always agree on what a word is.
+always agree on what a word is. :mod:`journal.search.tantivy_backend` builds the same
+three forms with tantivy's own filters (lower case, ASCII folding, which also maps đ → d,
+and the English Snowball stemmer), used alike on the indexed text and on the query's words.
 """
 
 from __future__ import annotations

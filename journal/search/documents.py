@@ -12,7 +12,8 @@ class SearchDocument:
     """One searchable article. Every text is optional except the id.
 
     ``id`` is the caller's stable identifier (for published articles, the article id as a
-    string). ``language`` is the language of the full text ("vi" or "en"); titles,
+    string). ``reference`` is a short identifier searched as a word (a submission's
+    number). ``language`` is the language of the full text ("vi" or "en"); titles,
     abstracts and keywords are given in both languages.
     """
 
@@ -35,6 +36,7 @@ class SearchDocument:
     task_code: str = ""
     doi: str = ""
     published: dt.date | None = None
+    reference: str = ""
 
     @classmethod
     def from_mapping(cls, data: Mapping) -> SearchDocument:

@@ -2,9 +2,11 @@
 
 Callers (the search page, staff search, the indexing job, the ``search reindex`` command)
 use only what is defined here and in :mod:`journal.search.documents`; an engine is any
-object with the methods of :class:`SearchEngine`. The whoosh engine lives in
-:mod:`journal.search.whoosh_backend`; a second engine (PostgreSQL full text, SQLite FTS5,
-an external server) implements the same protocol and nothing else changes.
+object with the methods of :class:`SearchEngine`. The tantivy engine (the default) lives in
+:mod:`journal.search.tantivy_backend`, the whoosh engine in
+:mod:`journal.search.whoosh_backend`; both pass the same contract tests (``tests/search``).
+Another engine (an external server such as OpenSearch) implements the same protocol and
+nothing else changes.
 
 Searching never raises: problems come back inside :class:`SearchResults` as an ``error``
 code and ``notices`` (machine codes the page translates). Writing raises
@@ -82,6 +84,11 @@ class SearchRequest:
     ``filters`` maps a facet name (see :data:`FACETS`) to the selected values: values of
     one facet are alternatives (OR), different facets narrow each other (AND).
     ``page`` counts from 1. Anything out of range is clamped and reported in a notice.
+
+    ``within`` and ``names_within`` are set by the caller, never by the reader: only the
+    documents with these ids are searched (None: all of them); the name fields (authors,
+    affiliations) are matched only in the documents with these ids (None: in all of them),
+    in the others the words must be found elsewhere.
     """
 
     text: str = ""
@@ -89,6 +96,8 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
+    within: frozenset[str] | None = None
+    names_within: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -163,6 +172,13 @@ class SearchEngine(Protocol):
 
     def count(self) -> int:
         """Number of documents in the index (0 when unavailable)."""
+
+    def applied_sequence(self) -> int:
+        """The last change-log sequence recorded in the current index (0 when none)."""
+
+    def record_sequence(self, sequence: int) -> None:
+        """Record in the current index that the change log was applied up to ``sequence``
+        (a lower value than the one recorded is ignored)."""
 
     def close(self) -> None:
         """Release open files."""

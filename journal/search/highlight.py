@@ -6,6 +6,7 @@ man" sees "lúa chịu mặn" marked in the text. Independent of the engine.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from markupsafe import Markup, escape
@@ -20,6 +21,14 @@ class Highlighter:
         exact = list(query_words)
         self.folded = {analysis.fold_word(w) for w in exact}
         self.stems = {analysis.stem_word(w) for w in self.folded}
+        # Candidates are found by one regular expression over the folded text (in C), and
+        # only they are checked word by word: the words of the query, and for English the
+        # words beginning like a stem (a stem is a word's beginning but for its last letter:
+        # "hoping" → "hope", "happy" → "happi").
+        prefixes = sorted(self.folded, key=len, reverse=True)
+        english = sorted({s[:-1] or s for s in self.stems} | self.folded, key=len, reverse=True)
+        self.pattern = _candidates(prefixes, whole=True)
+        self.english_pattern = _candidates(english, whole=False)
 
     def _is_match(self, exact_word: str, english: bool) -> bool:
         folded = analysis.fold_word(exact_word)
@@ -33,35 +42,75 @@ class Highlighter:
             for start, end, word in analysis.word_spans(text)
         ]
 
+    def _matches(self, text: str, english: bool) -> list[tuple[int, int, bool]]:
+        """The matched words only, as (start, end, True)."""
+        folded = analysis.fold(text.lower())
+        if len(folded) != len(text):  # a letter that folds to two: word by word
+            return [span for span in self._spans(text, english) if span[2]]
+        pattern = self.english_pattern if english else self.pattern
+        if pattern is None:
+            return []
+        limit = analysis.MAX_WORD_CHARS
+        found = []
+        for match in pattern.finditer(folded):
+            word = match.group()[:limit]
+            if word in self.folded or (english and analysis.stem_word(word) in self.stems):
+                found.append((match.start(), match.end(), True))
+        return found
+
     def title(self, text: str, english: bool = False) -> Markup:
         """The whole text, matches marked."""
         text = analysis.prepare_text(text)
-        return _render(text, self._spans(text, english), 0, len(text))
+        return _render(text, self._matches(text, english), 0, len(text))
 
     def snippet(self, text: str, english: bool = False, size: int = SNIPPET_WORDS) -> Markup:
         """About ``size`` words around the densest run of matches (or the start)."""
         text = analysis.prepare_text(text)
-        spans = self._spans(text, english)
-        if len(spans) <= size:
-            return _render(text, spans, 0, len(text))
-        best_start, best_hits = 0, -1
-        hits_in_window = sum(1 for s in spans[:size] if s[2])
-        for first in range(len(spans) - size + 1):
-            if first:
-                hits_in_window += spans[first + size - 1][2] - spans[first - 1][2]
-            if hits_in_window > best_hits:
-                best_start, best_hits = first, hits_in_window
-        if best_hits <= 0:
-            best_start = 0
-        window = spans[best_start : best_start + size]
-        start = 0 if best_start == 0 else window[0][0]
-        end = len(text) if best_start + size >= len(spans) else window[-1][1]
+        if len(analysis.WORD_RE.findall(text)) <= size:
+            return _render(text, self._matches(text, english), 0, len(text))
+        words = len(analysis.WORD_RE.findall(text))
+        matches = self._matches(text, english)
+        width = len(text) * size // words  # the window, in characters
+        start = 0
+        if matches:
+            # the match that starts the window holding the most matches
+            best, most, j = 0, 0, 0
+            for i, (begin, _end, _) in enumerate(matches):
+                while j < len(matches) and matches[j][0] < begin + width:
+                    j += 1
+                if j - i > most:
+                    best, most = i, j - i
+            start = max(0, matches[best][0] - width // 6)
+        start = min(start, max(0, len(text) - width))
+        if start:
+            space = _SPACE.search(text[:start][::-1])
+            start = start - space.start() if space else 0
+        end = start + width
+        if end >= len(text):
+            end = len(text)
+        else:
+            space = _SPACE.search(text, end)
+            end = space.start() if space else len(text)
+        window = [m for m in matches if m[0] >= start and m[1] <= end]
         rendered = _render(text, window, start, end)
         if start > 0:
             rendered = Markup("… ") + rendered
         if end < len(text):
             rendered = rendered + Markup(" …")
         return rendered
+
+
+_SPACE = re.compile(r"\s")
+
+
+def _candidates(words: list[str], whole: bool) -> re.Pattern | None:
+    """Words of the folded text equal to (``whole``) or beginning with one of ``words``."""
+    words = [w for w in words if w]
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) for w in words)
+    tail = r"(?!\w)" if whole else r"\w*"
+    return re.compile(rf"(?<!\w)(?:{alternatives}){tail}")
 
 
 def _render(text: str, spans, start: int, end: int) -> Markup:

@@ -1,5 +1,5 @@
-"""Published articles as search documents: the adapter between the publishing models and
-the search engine (which knows neither)."""
+"""Published articles and submissions as search documents: the adapter between the
+journal's models and the search engine (which knows neither)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from ..dates import local_date
 from ..extensions import db
 from ..publish.records import Article
 from ..publish.typeset.safexml import parse_xml
 from ..storage import file_store
+from ..submissions.models import Submission
+from ..workflow import Stage
 from .documents import SearchDocument
 
 log = logging.getLogger(__name__)
@@ -70,7 +73,7 @@ def article_document(article: Article) -> SearchDocument:
     province = submission.province
     task = submission.funded_task
     authors = submission.authors
-    published = article.published_at.date() if article.published_at else None
+    published = local_date(article.published_at)
     year = published.year if published else None
     if article.issue is not None:
         year = article.issue.year
@@ -127,3 +130,58 @@ def live_articles(batch: int = 200) -> Iterator[Article]:
 def live_documents() -> Iterator[SearchDocument]:
     for article in live_articles():
         yield article_document(article)
+
+
+# --- submissions (the staff index) --------------------------------------------------------
+
+
+def is_indexed_submission(submission: Submission | None) -> bool:
+    """Every submission after the draft stage (drafts are their authors' own)."""
+    return submission is not None and submission.stage != Stage.DRAFT.value
+
+
+def submission_document(submission: Submission) -> SearchDocument:
+    """The staff index's document of a submission: its number, titles, keywords, funded
+    task, authors and their affiliations (never its files)."""
+    province = submission.province
+    task = submission.funded_task
+    authors = submission.authors
+    day = local_date(submission.submitted_at or submission.created_at)
+    return SearchDocument(
+        id=str(submission.id),
+        reference=str(submission.id),
+        title_vi=submission.title_vi or "",
+        title_en=submission.title_en or "",
+        keywords_vi=tuple(submission.keywords("vi")),
+        keywords_en=tuple(submission.keywords("en")),
+        authors=tuple(a.full_name for a in authors if a.full_name),
+        affiliations=tuple(dict.fromkeys(a.affiliation for a in authors if a.affiliation)),
+        province_code=province.code if province is not None else "",
+        province_name_vi=province.name_vi if province is not None else "",
+        province_name_en=province.name_en if province is not None else "",
+        section=submission.section.code if submission.section is not None else "",
+        year=day.year if day else None,
+        language=submission.language or "",
+        task_code=task.code if task is not None else "",
+        published=day,
+    )
+
+
+def submission_documents(batch: int = 200) -> Iterator[SearchDocument]:
+    """Every submission after the draft stage, in id order, a batch at a time."""
+    last = 0
+    while True:
+        rows = list(
+            db.session.execute(
+                db.select(Submission)
+                .where(Submission.id > last, Submission.stage != Stage.DRAFT.value)
+                .order_by(Submission.id)
+                .limit(batch)
+            ).scalars()
+        )
+        if not rows:
+            return
+        for submission in rows:
+            yield submission_document(submission)
+        last = rows[-1].id
+        db.session.expire_all()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, make_response, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -42,7 +42,10 @@ NOTICES = {
     codes.INVALID_FACET_VALUE: _l("A filter value was not valid and was ignored."),
     codes.PAGE_OUT_OF_RANGE: _l("There is no such page of results."),
     codes.UNKNOWN_SORT: _l("Unknown sort order: results are sorted by relevance."),
-    codes.TIMED_OUT: _l("The search took too long: these are the results found so far."),
+    codes.TIMED_OUT: _l(
+        "These results are incomplete: the search stopped at its time limit. "
+        "Try again, or add words or filters."
+    ),
 }
 
 
@@ -66,7 +69,7 @@ def _page() -> int:
         return 1
 
 
-def _filters() -> dict[str, list[str]]:
+def filters_from_args() -> dict[str, list[str]]:
     return {f: request.args.getlist(f)[:20] for f in FACETS if request.args.getlist(f)}
 
 
@@ -111,17 +114,24 @@ def results():
     found = None
     if text.strip():
         found = services.search_articles(
-            text, filters=_filters(), sort=_arg("sort") or "relevance", page=_page()
+            text, filters=filters_from_args(), sort=_arg("sort") or "relevance", page=_page()
         )
-    return render_template(
-        "search/results.html",
-        query=text,
-        results=found,
-        messages=notice_messages(_problems(found)) if found else [],
-        labels=facet_labels(str(get_locale() or "vi")),
-        link=search_link,
-        sorts=SORTS,
+    partial = services.is_partial(found)
+    response = make_response(
+        render_template(
+            "search/results.html",
+            query=text,
+            results=found,
+            partial=partial,
+            messages=notice_messages(_problems(found)) if found else [],
+            labels=facet_labels(str(get_locale() or "vi")),
+            link=search_link,
+            sorts=SORTS,
+        )
     )
+    if partial:
+        response.headers["Cache-Control"] = "no-store"  # a complete answer may come next time
+    return response
 
 
 @bp.route("/search/submissions")
@@ -132,5 +142,9 @@ def submissions():
     text = _arg("q")
     found = staff.search_submissions(current_user, text, page=max(1, _page()))
     return render_template(
-        "search/submissions.html", query=text, found=found, stage_labels=STAGE_LABELS
+        "search/submissions.html",
+        query=text,
+        found=found,
+        messages=notice_messages(found.notices),
+        stage_labels=STAGE_LABELS,
     )

@@ -1,10 +1,5 @@
-"""The whoosh engine: one directory per index generation, a symlink naming the current one.
-
-Layout under the directory given (the app uses ``instance/search/``)::
-
-    current -> index-20250301T101500-3f2a9c     (relative symlink, replaced atomically)
-    index-20250301T101500-3f2a9c/               (a whoosh index)
-    index-20250214T080000-77b1e0/               (the previous one, kept for open readers)
+"""The whoosh engine (pure Python): one directory per index generation, a symlink naming
+the current one (see :mod:`journal.search.generations`).
 
 Writes go through one writer at a time: a lock inside the process, and whoosh's own file
 lock between processes (``LockError`` is retried until ``write_timeout``, then
@@ -20,12 +15,10 @@ threads); per-generation data (facet postings, publication dates) is shared and 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import gc
 import heapq
 import logging
 import os
-import secrets
 import shutil
 import threading
 import time
@@ -68,15 +61,12 @@ from .engine import (
     SearchRequest,
     SearchResults,
 )
+from .generations import Generations, read_sequence, write_sequence
 from .highlight import Highlighter
 from .query import Clause, ParsedQuery, normalize_doi, normalize_task, parse_query
 
 log = logging.getLogger(__name__)
 
-CURRENT = "current"
-GENERATION_PREFIX = "index-"
-# A build directory younger than this may belong to a rebuild running in another process.
-STALE_BUILD_SECONDS = 600
 # How often a searcher looks for commits made by other processes.
 REFRESH_SECONDS = 1.0
 
@@ -190,11 +180,14 @@ def build_schema() -> Schema:
         # Titles in both languages, searched again on their own to rank title matches first.
         title=TEXT(analyzer=accented, phrase=False),
         title_f=TEXT(analyzer=folded),
-        # The Vietnamese parts: title, abstract, keywords and the names (authors,
-        # affiliations, province); the folded field also holds the full text of Vietnamese
-        # articles (its exact form would double the size of the index for little gain).
+        # The Vietnamese parts: title, abstract, keywords and province; the folded field
+        # also holds the full text of Vietnamese articles (its exact form would double the
+        # size of the index for little gain).
         text=TEXT(analyzer=accented, phrase=False),
         text_f=TEXT(analyzer=folded),
+        # Names: authors and affiliations (kept apart so that they can be left out).
+        names=TEXT(analyzer=accented, phrase=False),
+        names_f=TEXT(analyzer=folded),
         # The English parts: title, abstract, keywords, the full text of English articles.
         text_en=TEXT(analyzer=english),
         authors=TEXT(analyzer=accented, phrase=False),
@@ -234,12 +227,15 @@ FIELD_PLAN = {
         ("text", exact_form, 3.0),
         ("text_f", folded_form, 1.0),
         ("text_en", english_form, 1.0),
+        ("names", exact_form, 3.0),
+        ("names_f", folded_form, 1.0),
     ),
     "title": (("title", exact_form, 3.0), ("title_f", folded_form, 1.0)),
     "author": (("authors", exact_form, 3.0), ("authors_f", folded_form, 1.0)),
     "keyword": (("keywords", exact_form, 3.0), ("keywords_f", folded_form, 1.0)),
 }
 SUGGEST_FIELDS = ("text_f", "title_f")
+NAME_FIELDS = frozenset({"names", "names_f", "authors", "authors_f"})
 
 
 def _joined(*parts: Iterable[str] | str) -> str:
@@ -277,8 +273,7 @@ def document_fields(doc: SearchDocument) -> dict:
         "doi": doc.doi,
         "published": doc.published.isoformat() if doc.published else None,
     }
-    names = (doc.authors, doc.affiliations, doc.province_name_vi)
-    visible = (doc.title_vi, doc.abstract_vi, doc.keywords_vi, *names)
+    visible = (doc.title_vi, doc.abstract_vi, doc.keywords_vi, doc.province_name_vi, doc.reference)
     body_vi = "" if english else doc.full_text
     fields = {
         "id": doc.id,
@@ -292,12 +287,14 @@ def document_fields(doc: SearchDocument) -> dict:
             doc.province_name_en,
             doc.full_text if english else "",
         ),
+        "names": _joined(doc.authors, doc.affiliations),
         "authors": _joined(doc.authors),
         "keywords": _joined(doc.keywords_vi, doc.keywords_en),
         "published": published,
         "doc": stored,
     }
     fields["title_f"] = fields["title"]
+    fields["names_f"] = fields["names"]
     fields["authors_f"] = fields["authors"]
     fields["keywords_f"] = fields["keywords"]
     for name, value in (
@@ -347,7 +344,7 @@ def clause_query(clause: Clause, scoring: bool = False) -> wq.Query:
                 phrases.append(wq.And([wq.Term(fieldname, t) for t in unique], boost=boost))
             else:
                 phrases.append(wq.Phrase(fieldname, terms, boost=boost))
-        elif fieldname in ("text", "authors", "keywords") or clause.field == "title":
+        elif fieldname in ("text", "names", "authors", "keywords") or clause.field == "title":
             accented.extend(wq.Term(fieldname, t, boost=boost) for t in terms if t is not None)
     required = wq.Or(phrases)
     return wq.AndMaybe(required, wq.And(accented)) if accented else required
@@ -480,6 +477,7 @@ class WhooshEngine:
         build_limitmb: int = 256,
     ) -> None:
         self.root = Path(root)
+        self.generations = Generations(self.root)
         self.time_limit = time_limit
         self.write_timeout = write_timeout
         self.build_limitmb = build_limitmb
@@ -492,18 +490,21 @@ class WhooshEngine:
 
     # -- directories
 
-    @property
-    def current_link(self) -> Path:
-        return self.root / CURRENT
-
     def current_path(self) -> Path | None:
-        link = self.current_link
-        try:
-            target = os.readlink(link)
-        except OSError:
-            return None
-        path = (self.root / target).resolve()
-        return path if path.is_dir() else None
+        return self.generations.current_path()
+
+    def applied_sequence(self) -> int:
+        return read_sequence(self.current_path())
+
+    def record_sequence(self, sequence: int) -> None:
+        with self._write_lock:
+            path = self.current_path()
+            if path is None:
+                raise IndexUnavailableError("no search index")
+            if self._rebuild_log is not None:
+                self._rebuild_log.append(("sequence", [sequence]))
+            if sequence > read_sequence(path):
+                write_sequence(path, sequence)
 
     @contextlib.contextmanager
     def _using_generation(self):
@@ -530,31 +531,10 @@ class WhooshEngine:
             if close:
                 generation.close()
 
-    def _new_generation_dir(self) -> Path:
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-        path = self.root / f"{GENERATION_PREFIX}{stamp}-{secrets.token_hex(3)}"
-        path.mkdir(parents=True)
-        return path
-
     def _swap(self, new_path: Path) -> Path | None:
-        previous = self.current_path()
-        tmp = self.root / f".{CURRENT}-{secrets.token_hex(4)}"
-        os.symlink(new_path.name, tmp)
-        os.replace(tmp, self.current_link)
+        previous = self.generations.swap(new_path)
         self._changed_at = time.monotonic()
         return previous
-
-    def _remove_old_generations(self, keep: set[Path]) -> None:
-        now = time.time()
-        for path in self.root.glob(f"{GENERATION_PREFIX}*"):
-            if path.resolve() in keep or not path.is_dir():
-                continue
-            try:
-                if now - path.stat().st_mtime < STALE_BUILD_SECONDS:
-                    continue  # perhaps a rebuild running in another process
-                shutil.rmtree(path)
-            except OSError:
-                log.warning("could not remove old search index %s", path, exc_info=True)
 
     # -- status
 
@@ -623,28 +603,32 @@ class WhooshEngine:
     def _writable_index(self):
         path = self.current_path()
         if path is None:
-            if self.current_link.is_symlink() or self.current_link.exists():
+            if self.generations.dangling():
                 raise IndexUnavailableError("the current search index is missing")
-            self.root.mkdir(parents=True, exist_ok=True)
-            path = self._new_generation_dir()
+            path = self.generations.new_directory()
             whoosh_index.create_in(str(path), build_schema()).close()
             self._swap(path)
         return open_index(path)
 
-    def _apply(self, ix, operations) -> None:
+    def _apply(self, ix, operations, path: Path | None = None) -> None:
         writer = self._writer(ix)
+        sequence = 0
         try:
             for op, payload in operations:
                 if op == "index":
                     for fields in payload:
                         writer.update_document(**fields)
-                else:
+                elif op == "remove":
                     for doc_id in payload:
                         writer.delete_by_term("id", doc_id)
+                else:
+                    sequence = max(sequence, *payload)
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
+        if path is not None and sequence > read_sequence(path):
+            write_sequence(path, sequence)
 
     def _write(self, op: str, payload: list) -> None:
         with self._write_lock:
@@ -671,10 +655,9 @@ class WhooshEngine:
 
     def rebuild(self, docs) -> int:
         with self._rebuild_lock:
-            self.root.mkdir(parents=True, exist_ok=True)
             with self._write_lock:
                 self._rebuild_log = []
-            path = self._new_generation_dir()
+            path = self.generations.new_directory()
             try:
                 ix = whoosh_index.create_in(str(path), build_schema())
                 # One process: whoosh's multiprocessing writer was slower here (it pickles
@@ -691,7 +674,7 @@ class WhooshEngine:
                 writer.commit()
                 with self._write_lock:
                     if self._rebuild_log:
-                        self._apply(ix, self._rebuild_log)
+                        self._apply(ix, self._rebuild_log, path)
                     ix.close()
                     previous = self._swap(path)
                     self._rebuild_log = None
@@ -703,7 +686,7 @@ class WhooshEngine:
             keep = {path.resolve()}
             if previous is not None:
                 keep.add(previous)
-            self._remove_old_generations(keep)
+            self.generations.remove_old(keep)
             return count
 
     # -- searching
@@ -740,7 +723,9 @@ class WhooshEngine:
         try:
             with self._using_generation() as generation:
                 searcher = generation.searcher(self._changed_at)
-                self._run(generation, searcher, q, parsed, results, started + self.time_limit)
+                self._run(
+                    generation, searcher, q, parsed, request, results, started + self.time_limit
+                )
         except IndexUnavailableError:
             results.error = INDEX_UNAVAILABLE
         except Exception as exc:
@@ -757,10 +742,14 @@ class WhooshEngine:
                 del error
         return results
 
-    def _run(self, generation, searcher, q, parsed, results, deadline) -> None:
+    def _run(self, generation, searcher, q, parsed, request, results, deadline) -> None:
         cache = generation.cache_for(searcher)
         facet_sets = cache["facets"]
-        base, timed_out = _matching(searcher, parsed, cache["live"], deadline)
+        names_docs = _docnums(searcher, request.names_within)
+        base, timed_out = _matching(searcher, parsed, cache["live"], deadline, names_docs)
+        within = _docnums(searcher, request.within)
+        if within is not None:
+            base = base & within
         selected: dict[str, frozenset[int] | set[int]] = {}
         for facet, values in results.filters.items():
             chosen: set[int] = set()
@@ -918,16 +907,28 @@ def _block_ids(matcher, deadline: float) -> list[int] | None:
     return out
 
 
-def _matching(searcher, parsed: ParsedQuery, live, deadline: float) -> tuple[set[int], bool]:
-    """All matching document numbers (deleted ones excluded), by set algebra on postings.
+def _matching(
+    searcher, parsed: ParsedQuery, live, deadline: float, names_docs=None
+) -> tuple[set[int], bool]:
+    """All matching document numbers (deleted ones excluded), by set algebra on postings;
+    matches in the name fields count only in ``names_docs`` (when given).
     Past the deadline: nothing, and True."""
+
+    def clause_ids(clause) -> set[int]:
+        ids: set[int] = set()
+        for leaf in clause_leaves(clause):
+            found = _leaf_ids(searcher, leaf, live, deadline)
+            if names_docs is not None and getattr(leaf, "fieldname", None) in NAME_FIELDS:
+                found &= names_docs
+            ids |= found
+        return ids
+
     try:
         groups = []
         for group in parsed.positive:
             ids: set[int] = set()
             for clause in group.clauses:
-                for leaf in clause_leaves(clause):
-                    ids |= _leaf_ids(searcher, leaf, live, deadline)
+                ids |= clause_ids(clause)
             groups.append(ids)
         groups.sort(key=len)
         found = groups[0]
@@ -935,11 +936,22 @@ def _matching(searcher, parsed: ParsedQuery, live, deadline: float) -> tuple[set
             found = found & ids
         for group in parsed.negative:
             for clause in group.clauses:
-                for leaf in clause_leaves(clause):
-                    found -= _leaf_ids(searcher, leaf, live, deadline)
+                found -= clause_ids(clause)
     except _OutOfTime:
         return set(), True
     return found, False
+
+
+def _docnums(searcher, ids) -> set[int] | None:
+    """The document numbers of the documents with these ids (None stays None)."""
+    if ids is None:
+        return None
+    found = set()
+    for doc_id in ids:
+        docnum = searcher.document_number(id=str(doc_id))
+        if docnum is not None:
+            found.add(docnum)
+    return found
 
 
 def _facet_counts(base, selected, facet_sets, filters) -> dict[str, list[FacetValue]]:

@@ -80,7 +80,7 @@ class Submission(db.Model):
     round: Mapped[int] = mapped_column(Integer, default=1)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
-    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"))
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"), index=True)
     language: Mapped[str] = mapped_column(String(2), default="vi")
     title_vi: Mapped[str] = mapped_column(Text, default="")
     title_en: Mapped[str] = mapped_column(Text, default="")
@@ -89,7 +89,7 @@ class Submission(db.Model):
     keywords_vi: Mapped[str] = mapped_column(Text, default="")
     keywords_en: Mapped[str] = mapped_column(Text, default="")
 
-    funded_task_id: Mapped[int | None] = mapped_column(ForeignKey("funded_tasks.id"))
+    funded_task_id: Mapped[int | None] = mapped_column(ForeignKey("funded_tasks.id"), index=True)
     province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), index=True)
 
     cover_letter: Mapped[str] = mapped_column(Text, default="")
@@ -152,7 +152,9 @@ class SubmissionAuthor(db.Model):
     affiliation: Mapped[str] = mapped_column(String(300), default="")
     orcid: Mapped[str | None] = mapped_column(String(64))
     corresponding: Mapped[bool] = mapped_column(Boolean, default=False)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
 
     submission: Mapped[Submission] = relationship(back_populates="authors")
 

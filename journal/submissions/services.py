@@ -526,24 +526,45 @@ def missing_items(submission: Submission) -> list[Missing]:
     return missing
 
 
-def _queue_confirmations(submission: Submission) -> None:
+def author_recipients(submission: Submission) -> list[tuple[object, str | None, bool, str]]:
+    """(User or address, locale, is the owner, name) for the owner and every co-author with
+    an e-mail address, each address once (an address without an account gets the
+    manuscript's language first)."""
     from ..accounts.models import User
 
     owner = submission.owner
-    link = external_url("submissions.detail", submission_id=submission.id)
-    queue_mail(owner, "submission_received", submission=submission, link=link, copy=False)
+    recipients, seen = [(owner, None, True, owner.full_name)], {owner.email.casefold()}
+    for author in submission.authors:
+        address = (author.email or "").strip()
+        if not address or address.casefold() in seen:
+            continue
+        seen.add(address.casefold())
+        user = db.session.get(User, author.user_id) if author.user_id else None
+        recipients.append(
+            (user or address, None if user else submission.language, False, author.full_name)
+        )
+    return recipients
+
+
+def _queue_confirmations(submission: Submission) -> None:
+    """The receipt to the owner, copied to every co-author (who cannot open the owner's
+    page: no link for them)."""
     corresponding = submission.corresponding_author
-    if corresponding is None or corresponding.email.strip().lower() == owner.email.lower():
-        return
-    user = db.session.get(User, corresponding.user_id) if corresponding.user_id else None
-    queue_mail(
-        user or corresponding.email,
-        "submission_received",
-        locale=None if user else submission.language,
-        submission=submission,
-        link=None,
-        copy=True,
-    )
+    for recipient, locale, is_owner, name in author_recipients(submission):
+        address = getattr(recipient, "email", recipient)
+        queue_mail(
+            recipient,
+            "submission_received",
+            locale=locale,
+            submission=submission,
+            name=name,
+            link=external_url("submissions.detail", submission_id=submission.id)
+            if is_owner
+            else None,
+            copy=not is_owner,
+            corresponding=corresponding is not None
+            and (corresponding.email or "").strip().casefold() == address.casefold(),
+        )
 
 
 @_one_transaction

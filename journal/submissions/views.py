@@ -19,11 +19,13 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import workflow
+from ..confirm import confirmation_page, confirmed
 from ..errors import InvalidUpload
 from ..events import events_for
 from ..extensions import db
@@ -170,6 +172,18 @@ def detail(submission_id: int):
 @login_required
 def withdraw(submission_id: int):
     submission = _submission(submission_id)
+    if not confirmed():
+        workflow.check_transition(submission, "withdraw", current_user)
+        return confirmation_page(
+            _("Withdraw the submission?"),
+            _(
+                "“%(title)s” will be withdrawn: the editors stop handling it and its "
+                "reviews end. This cannot be undone.",
+                title=submission.title(str(get_locale())),
+            ),
+            action_label=_("Yes, withdraw the submission"),
+            cancel_url=url_for(".detail", submission_id=submission.id),
+        )
     services.withdraw_submission(submission, current_user)
     flash(_("The submission has been withdrawn."), "success")
     return redirect(url_for(".detail", submission_id=submission.id))

@@ -22,10 +22,10 @@ def _cookie(response, name):
     return None
 
 
-def test_good_login_redirects_home_and_opens_the_profile(client, author):
+def test_good_login_opens_the_dashboard_and_the_profile(client, author):
     response = client.post("/account/login", data=GOOD)
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/dashboard"
     profile = client.get("/account/profile")
     assert profile.status_code == 200
     assert "Nguyễn Văn An" in profile.text
@@ -192,7 +192,7 @@ OFF_SITE = [
 def test_next_leading_off_site_is_ignored_after_login(client, author):
     response = client.post("/account/login", query_string={"next": "//evil.example"}, data=GOOD)
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/dashboard"
 
 
 def test_next_leading_off_site_is_ignored(login, author):
@@ -200,7 +200,7 @@ def test_next_leading_off_site_is_ignored(login, author):
     for target in OFF_SITE:
         response = client.get("/account/login", query_string={"next": target})
         assert response.status_code == 302, target
-        assert response.headers["Location"] == "/", target
+        assert response.headers["Location"] == "/dashboard", target
         assert safe_next(target) is None, target
 
 
@@ -272,10 +272,10 @@ def test_forged_session_ids_load_nobody(author):
         assert services.load_session_user(forged) is None, forged
 
 
-def test_signed_in_user_visiting_login_goes_home(login, author):
+def test_signed_in_user_visiting_login_goes_to_the_dashboard(login, author):
     response = login(author).get("/account/login")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/dashboard"
 
 
 def test_nav_shows_login_and_register_to_visitors_and_logout_to_users(client, login, author):

@@ -220,6 +220,17 @@ class Browser:
         response = self.http.post(form.action, data=data, files=files, headers=headers, timeout=60)
         return self._check(response, expected, f"POST {form.action}")
 
+    def confirm(self, page, expected: int = 200):
+        """Send the confirming form of a preview or confirmation page (its first form
+        carrying ``confirmed`` or ``preview``), as a person clicking its button does."""
+        html = lxml.html.fromstring(page.text, base_url=page.url)
+        form = next(f for f in html.forms if {"confirmed", "preview"} & set(f.inputs.keys()))
+        headers = {"Referer": page.url}
+        response = self.http.post(
+            form.action, data=dict(form.form_values()), headers=headers, timeout=60
+        )
+        return self._check(response, expected, f"POST {form.action} (confirmed)")
+
     def option(self, path: str, action: str, name: str, label: str) -> str:
         """The value of the option labelled ``label`` in the select ``name``."""
         select = self.form(path, action).inputs[name]
@@ -316,6 +327,10 @@ def _submit_through_the_wizard(author: Browser, manuscript: Path) -> int:
     return number
 
 
+# The questions of the review form by default (journal/config.py).
+REVIEW_QUESTIONS = ("originality", "method", "significance", "presentation", "language")
+
+
 def _review(site: Site, email: str, recommendation: str) -> None:
     reviewer = Browser(site)
     reviewer.log_in(email)
@@ -336,6 +351,7 @@ def _review(site: Site, email: str, recommendation: str) -> None:
             "recommendation": recommendation,
             "comments_to_author": "Bài viết rõ ràng; kết quả thuyết phục.",
             "competing_interests": "Không có.",
+            **{f"q_{key}": "good" for key in REVIEW_QUESTIONS},
         },
     )
 
@@ -378,14 +394,17 @@ def test_a_submission_goes_from_upload_to_published_article_on_gunicorn_and_rq(s
         _review(site, email, "accept")
 
     decision = f"/editorial/submissions/{number}/decision"
-    editor.submit(decision + "?decision=accept", decision, {"decision": "accept"})
+    preview = editor.submit(decision + "?decision=accept", decision)
+    assert "accepted for publication" in preview.text or "chấp nhận" in preview.text
+    editor.confirm(preview)
 
     request_id = _typeset_by_the_worker(site, editor, number)
     editor.submit(f"/production/{number}", f"/production/{number}/galleys/1/approve")
 
-    published = editor.submit(
+    asked = editor.submit(
         "/editorial/publishing", f"/editorial/submissions/{number}/publish-online"
     )
+    published = editor.confirm(asked)
     article = re.search(r"/articles/(\d+)$", published.url)
     assert article, published.url
 

@@ -27,6 +27,7 @@ PERIODIC = {
     "journal-mail-retry": ["mail", "retry"],
     "journal-bridge-deliver": ["bridge", "deliver"],
     "journal-crossref-poll": ["crossref", "poll"],
+    "journal-usage-aggregate": ["usage", "aggregate"],
 }
 
 
@@ -181,3 +182,17 @@ def test_nginx_forwards_the_client_and_serves_the_package_static_files():
     assert static.endswith("/site-packages/journal/static/")
     assert (Path(__file__).resolve().parents[2] / "journal" / "static" / "css").is_dir()
     assert re.search(r"listen 443 ssl;", conf) and "ssl_certificate " in conf
+
+
+def test_gunicorn_keeps_idle_connections_longer_than_nginx_reuses_them(monkeypatch):
+    """nginx closes an idle upstream connection first: gunicorn never closes one that nginx
+    is about to reuse (the cause of errors under load)."""
+    conf = (DEPLOY / "nginx" / "journal.conf").read_text()
+    (upstream,) = re.findall(r"upstream journal_web \{(.*?)\}", conf, re.DOTALL)
+    (idle,) = re.findall(r"^\s*keepalive_timeout\s+(\d+)s;", upstream, re.MULTILINE)
+    assert re.search(r"^\s*keepalive\s+\d+;", upstream, re.MULTILINE)
+    assert re.search(r"proxy_http_version\s+1\.1;", conf)
+    assert re.search(r'proxy_set_header\s+Connection\s+"";', conf)
+    keepalive = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["keepalive"]
+    assert keepalive > int(idle)
+    assert runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["worker_class"] == "gthread"

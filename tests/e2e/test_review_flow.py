@@ -16,7 +16,7 @@ from journal.review.reviewers import accept_invitation, submit_review
 from journal.submissions.models import Submission
 
 from ..factories import PASSWORD, make_board_member, make_user
-from ..review.steps import revised, submitted
+from ..review.steps import ANSWERS, revised, submitted
 from .conftest import screenshot
 
 pytestmark = pytest.mark.browser
@@ -38,6 +38,7 @@ def reviews_come_in(submission_id: int, number: int, recommendation: str) -> Non
             assignment,
             assignment.reviewer,
             recommendation=recommendation,
+            answers=ANSWERS,
             comments_to_author=f"Vòng {number}: góp ý của phản biện.",
             competing_interests="Không có.",
         )
@@ -80,7 +81,7 @@ def test_a_province_editor_takes_a_manuscript_to_accepted_in_the_browser(app, li
         if number == 1:
             for reviewer in reviewers:
                 page.fill("#email", reviewer.email)
-                page.click("section.invite form button[type=submit]")
+                page.click("section.invite form button[type=submit]:not([name=step])")
                 page.wait_for_load_state()
         else:
             page.click("section.reinvite form button[type=submit]")
@@ -92,10 +93,12 @@ def test_a_province_editor_takes_a_manuscript_to_accepted_in_the_browser(app, li
         decision = "major_revisions" if number == 1 else "accept"
         page.goto(f"{base}/editorial/submissions/{submission_id}")
         page.click(f"a[href='/editorial/submissions/{submission_id}/decision']")
-        page.click(f"a[href$='decision?decision={decision}']")
+        page.check(f"form.decision-choice input[value='{decision}']")
+        page.click("form.decision-choice button[type=submit]")
         assert "Vòng" in page.input_value("#letter_vi")  # the reviews are quoted
-        page.select_option("#decision", decision)
-        page.click("main form[action$='/decision'] button[type=submit]")
+        page.click("main form[method=post][action$='/decision'] button[type=submit]")
+        assert page.locator(".mail-preview").count() >= 1  # previewed before it is sent
+        page.click(".confirm-actions form:first-child button[type=submit]")
         page.wait_for_url(f"**/editorial/submissions/{submission_id}")
 
         if number == 1:

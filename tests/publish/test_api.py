@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -89,13 +90,24 @@ def test_filters(client, catalogue):
 
 BAD_FILTERS = [
     ("?province=ZZ", 404),
-    ("?province=%3Cscript%3E", 404),
+    ("?province=%3Cscript%3E", 400),
+    ("?province=", 400),
+    ("?section=", 400),
     ("?section=nope", 404),
     ("?issue=12345", 404),
     ("?year=20x5", 400),
     ("?year=3000", 400),
     ("?language=fr", 400),
     ("?updated_since=yesterday", 400),
+    ("?updated_since=", 400),
+    ("?issue=abc", 400),
+    ("?issue=", 400),
+    ("?issue=-3", 400),
+    ("?limit=abc", 400),
+    ("?limit=", 400),
+    ("?limit=0", 400),
+    ("?limit=101", 400),
+    ("?limit=-5", 400),
 ]
 
 
@@ -106,7 +118,7 @@ def test_bad_filters(client, catalogue):
         assert response.json["error"]["message"], query
 
 
-def test_cursor_pagination_and_clamped_limits(client, catalogue):
+def test_cursor_pagination_and_limits(client, catalogue):
     seen, url = [], "/api/v1/articles?limit=2"
     while url:
         body = client.get(url).json
@@ -114,9 +126,34 @@ def test_cursor_pagination_and_clamped_limits(client, catalogue):
         url = body["next"] and body["next"].replace("https://journal.example.org", "")
         assert len(body["data"]) <= 2
     assert len(seen) == len(set(seen)) == 6
-    assert len(client.get("/api/v1/articles?limit=100000").json["data"]) == 6
-    assert len(client.get("/api/v1/articles?limit=0").json["data"]) == 1
-    assert len(client.get("/api/v1/articles?limit=-5").json["data"]) == 6  # default 20
+    assert len(client.get("/api/v1/articles?limit=100").json["data"]) == 6
+    assert len(client.get("/api/v1/articles?limit=1").json["data"]) == 1
+    assert len(client.get("/api/v1/articles").json["data"]) == 6  # default 20
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/nowhere",
+        "/api/v1/articles/abc",
+        "/api/v1/issues/1.5",
+        "/api/v1/articles/99999999999999999999",
+        "/api/v1/technologies/abc",
+        "/api/v1/startups/4294967296",
+    ],
+)
+def test_errors_under_the_api_are_json(client, catalogue, path):
+    response = client.get(path + "?lang=en")
+    assert response.status_code == 404
+    assert response.mimetype == "application/json"
+    assert response.json["error"]["status"] == 404 and response.json["error"]["message"]
+
+
+def test_a_method_the_api_does_not_take_is_json_too(client, catalogue):
+    response = client.delete("/api/v1/articles/1")
+    assert response.status_code == 405
+    assert response.json["error"]["status"] == 405
+    assert "GET" in response.headers["Allow"]
 
 
 def test_cursor_tampering_is_400(client, catalogue):
@@ -164,10 +201,22 @@ def test_openapi_document(client, app):
     doc = client.get("/api/v1/openapi.json").json
     assert doc["openapi"].startswith("3.1")
     assert set(doc["paths"]) == {
+        "/",
+        "/openapi.json",
         "/issues",
         "/issues/{issue_id}",
         "/articles",
         "/articles/{article_id}",
+        "/counter/reports/ir",
+        "/search",
+        "/technologies",
+        "/technologies/{offer_id}",
+        "/startups",
+        "/startups/{startup_id}",
+        "/experts",
+        "/experts/{expert_id}",
+        "/requests",
+        "/requests/{request_id}",
     }
     params = {p["name"] for p in doc["paths"]["/articles"]["get"]["parameters"]}
     assert params == {
@@ -192,3 +241,14 @@ def test_openapi_document(client, app):
                 )
                 if ref:
                     assert ref.split("/")[-1] in doc["components"]["schemas"]
+
+
+def test_the_openapi_document_covers_every_route_under_the_api(app, client):
+    doc = client.get("/api/v1/openapi.json").json
+    documented = {(path, method.upper()) for path, item in doc["paths"].items() for method in item}
+    served = set()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/"):
+            path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule[len("/api/v1") :])
+            served |= {(path, m) for m in rule.methods - {"HEAD", "OPTIONS"}}
+    assert served == documented

@@ -66,7 +66,7 @@ def routes(w):
         (
             "post",
             f"/editorial/submissions/{w['ready'].id}/publish-online",
-            {},
+            {"confirmed": "1"},
             {"province_editor", "editor_in_chief"},
             303,
         ),
@@ -77,11 +77,17 @@ def routes(w):
             {"editor_in_chief"},
             303,
         ),
-        ("post", f"/editorial/issues/{w['issue'].id}/publish", {}, {"editor_in_chief"}, 303),
+        (
+            "post",
+            f"/editorial/issues/{w['issue'].id}/publish",
+            {"confirmed": "1"},
+            {"editor_in_chief"},
+            303,
+        ),
         (
             "post",
             f"/editorial/articles/{w['live'].id}/unpublish",
-            {"reason": "Trùng lặp."},
+            {"reason": "Trùng lặp.", "confirmed": "1"},
             {"editor_in_chief"},
             303,
         ),
@@ -125,13 +131,40 @@ def test_the_queue_shows_what_is_ready(login, users, world):
 
 def test_publish_an_issue_from_the_page(login, users, world):
     http = login(users["editor_in_chief"])
-    response = http.post(f"/editorial/issues/{world['issue'].id}/publish")
+    http.set_cookie("lang", "en")
+    url = f"/editorial/issues/{world['issue'].id}/publish"
+    asked = http.post(url)
+    assert asked.status_code == 200  # the confirmation, nothing published yet
+    page = asked.get_data(as_text=True)
+    assert "Publish the issue?" in page and "This cannot be undone" in page
+    assert 'name="confirmed" value="1"' in page and f'action="{url}"' in page
+    assert not db.session.get(Issue, world["issue"].id).is_published
+    response = http.post(url, data={"confirmed": "1"})
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/issues/{world['issue'].id}")
     issue = db.session.get(Issue, world["issue"].id)
     assert issue.is_published
-    again = http.post(f"/editorial/issues/{world['issue'].id}/publish")
+    again = http.post(url, data={"confirmed": "1"})
     assert again.status_code == 409
+
+
+def test_publishing_online_first_and_taking_down_ask_first(login, users, world):
+    http = login(users["editor_in_chief"])
+    http.set_cookie("lang", "en")
+    ready = world["ready"]
+    asked = http.post(f"/editorial/submissions/{ready.id}/publish-online")
+    assert asked.status_code == 200 and "Publish online first?" in asked.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(type(ready), ready.id).stage == "production"
+    down = f"/editorial/articles/{world['live'].id}/unpublish"
+    asked = http.post(down, data={"reason": "Trùng lặp."})
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Take the article down?" in page
+    assert 'value="Trùng lặp."' in page  # the reason is carried to the confirmation
+    assert 'class="danger"' in page
+    assert db.session.get(Article, world["live"].id).unpublished_at is None
+    assert http.post(down, data={"reason": "Trùng lặp.", "confirmed": "1"}).status_code == 303
+    assert db.session.get(Article, world["live"].id).unpublished_at is not None
 
 
 def test_order_form_reorders(login, users, world, app):

@@ -196,3 +196,34 @@ def test_widget_script_is_served_and_writes_text_only(client):
     response.close()
     assert "textContent" in script and "innerHTML" not in script
     assert "/api/v1/articles?province=" in script
+
+
+def test_the_rss_channel_links_the_html_page_and_items_name_their_authors(client, articles):
+    for path, page in (
+        ("/feeds/rss", "https://journal.example.org/"),
+        ("/feeds/province/KG/rss", "https://journal.example.org/provinces/KG"),
+        ("/feeds/section/short/rss", "https://journal.example.org/sections/short"),
+    ):
+        feed = parse(client.get(path))
+        assert feed.feed.link == page, path
+        self_links = [link.href for link in feed.feed.links if link.rel == "self"]
+        assert self_links == [f"https://journal.example.org{path}"], path
+    feed = parse(client.get("/feeds/rss"))
+    entry = next(e for e in feed.entries if e.id == f"https://doi.org/{articles['kg'].doi}")
+    names = [a.full_name for a in articles["kg"].submission.authors]
+    assert names and entry.author_detail.name == names[0]
+    raw = client.get("/feeds/rss").get_data(as_text=True)
+    for name in names:
+        assert f"<dc:creator>{name}</dc:creator>" in raw
+
+
+@pytest.mark.parametrize("fmt", ["atom", "rss"])
+def test_the_english_feed_has_its_own_address_and_id(client, articles, fmt):
+    vi = parse(client.get(f"/feeds/{fmt}"))
+    en = parse(client.get(f"/feeds/{fmt}?lang=en"))
+    en_self = [link.href for link in en.feed.links if link.rel == "self"]
+    vi_self = [link.href for link in vi.feed.links if link.rel == "self"]
+    assert en_self == [f"https://journal.example.org/feeds/{fmt}?lang=en"]
+    assert vi_self == [f"https://journal.example.org/feeds/{fmt}"]
+    if fmt == "atom":
+        assert en.feed.id == en_self[0] and vi.feed.id == vi_self[0]

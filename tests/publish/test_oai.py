@@ -58,6 +58,30 @@ def envelope_with_jats_xsd(tmp_path_factory, oai_xsd):
     return folder / "driver.xsd"
 
 
+def without_namespace(article: etree._Element) -> etree._Element:
+    """A copy of a record's JATS ``article`` with its elements back in no namespace."""
+    plain = etree.fromstring(etree.tostring(article))
+    for element in plain.iter():
+        if isinstance(element.tag, str) and element.tag.startswith(f"{{{JATS_NS}}}"):
+            element.tag = element.tag[len(JATS_NS) + 2 :]
+    etree.cleanup_namespaces(plain)
+    return plain
+
+
+def validate_jats_page(body: bytes, envelope_xsd) -> list[str]:
+    """A response with JATS records, as an XSD validator of OAI-PMH with JATS would see it:
+    the envelope, each record against JATS 1.3, and every id unique in the document."""
+    problems = list(validate(body, envelope_xsd))
+    root = parse(body)
+    jats_xsd = SCHEMAS_DIR / "jats" / "JATS-journalpublishing1-3-mathml3.xsd"
+    for article in root.iter(f"{{{JATS_NS}}}article"):
+        plain = etree.tostring(without_namespace(article))
+        problems += validate(plain, jats_xsd)
+    ids = [e.get("id") for e in root.iter() if isinstance(e.tag, str) and e.get("id")]
+    problems += [f"id {i} repeated" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    return problems
+
+
 @pytest.fixture
 def records(app, users):
     """Three live articles (one Kiên Giang task, one short communication) and one taken down."""
@@ -178,14 +202,14 @@ def test_list_records_pages_with_signed_tokens(client, app, records, oai_xsd):
     assert validate(body, oai_xsd) == []
     root = parse(body)
     token = root.find(f".//{OAI}resumptionToken")
-    assert (token.get("completeListSize"), token.get("cursor")) == ("4", "0")
+    assert (token.get("completeListSize"), token.get("cursor")) == (None, "0")
     assert token.get("expirationDate")
     first = [h.findtext(f"{OAI}identifier") for h in root.iter(f"{OAI}header")]
     body = oai(client, verb="ListRecords", resumptionToken=token.text)
     assert validate(body, oai_xsd) == []
     root = parse(body)
     last = root.find(f".//{OAI}resumptionToken")
-    assert (last.text, last.get("cursor"), last.get("completeListSize")) == (None, "2", "4")
+    assert (last.text, last.get("cursor"), last.get("completeListSize")) == (None, "2", None)
     second = [h.findtext(f"{OAI}identifier") for h in root.iter(f"{OAI}header")]
     assert first + second == [identifier(a) for a in records]
     deleted = root.findall(f".//{OAI}header[@status='deleted']")
@@ -376,8 +400,9 @@ def served(app, app_config):
             db.engine.dispose()  # its pooled connections, closed now rather than at collection
 
 
-def test_full_harvest_with_sickle(served, app, users):
+def test_full_harvest_with_sickle(served, app, users, oai_xsd, envelope_with_jats_xsd):
     from sickle import Sickle
+    from sickle.iterator import OAIResponseIterator
 
     for i in range(13):
         make_published_article(users["author"], when=T0 + timedelta(hours=i), commit=False)
@@ -397,4 +422,62 @@ def test_full_harvest_with_sickle(served, app, users):
     assert len(jats) == 13
     ids = list(harvester.ListIdentifiers(metadataPrefix="oai_dc", set="section:research"))
     assert len(ids) == 14
+    # Every page of every format, as sickle received it, valid against the schemas.
+    pages = Sickle(f"{served}/oai", max_retries=0, timeout=20, iterator=OAIResponseIterator)
+    checks = {"oai_dc": lambda body: validate(body, oai_xsd)}
+    checks["jats"] = lambda body: validate_jats_page(body, envelope_with_jats_xsd)
+    for prefix, check in checks.items():
+        for verb in ("ListRecords", "ListIdentifiers"):
+            seen = 0
+            for page in getattr(pages, verb)(metadataPrefix=prefix):
+                assert check(page.raw.encode()) == [], (prefix, verb, seen)
+                seen += 1
+            assert seen == 4, (prefix, verb)
     print(f"sickle harvested {len(harvested)} records over {-(-14 // 4)} pages")
+
+
+@pytest.mark.parametrize("prefix", ["", "oai dc", "é", "<x>", "jats\u00a0"])
+def test_an_illegal_metadata_prefix_is_not_echoed(client, records, oai_xsd, prefix):
+    for verb in ("ListRecords", "ListIdentifiers"):
+        body = oai(client, verb=verb, metadataPrefix=prefix)
+        assert validate(body, oai_xsd) == [], (verb, prefix)
+        assert error_code(body) == "cannotDisseminateFormat"
+        assert parse(body).find(f"{OAI}request").attrib == {"verb": verb}
+    body = oai(client, verb="GetRecord", identifier=identifier(records[0]), metadataPrefix=prefix)
+    assert validate(body, oai_xsd) == [] and error_code(body) == "cannotDisseminateFormat"
+    assert parse(body).find(f"{OAI}request").attrib == {
+        "verb": "GetRecord",
+        "identifier": identifier(records[0]),
+    }
+
+
+def test_a_list_of_jats_records_is_valid_with_unique_ids(
+    client, users, typeset_galleys, envelope_with_jats_xsd
+):
+    made = [
+        make_published_article(
+            users["author"], files=typeset_galleys[lang], when=T0 + timedelta(hours=i)
+        )
+        for i, lang in enumerate(("vi", "en", "vi"))
+    ]
+    body = oai(client, verb="ListRecords", metadataPrefix="jats")
+    assert validate_jats_page(body, envelope_with_jats_xsd) == []
+    ids = [e.get("id") for e in parse(body).iter() if isinstance(e.tag, str) and e.get("id")]
+    assert ids and len(ids) == len(set(ids))
+    assert any(i.startswith(f"a{made[0].id}-") for i in ids)
+    assert any(i.startswith(f"a{made[2].id}-") for i in ids)
+    for article in made:  # every reference still points at an id of its own record
+        record = parse(
+            oai(client, verb="GetRecord", identifier=identifier(article), metadataPrefix="jats")
+        )
+        own = {e.get("id") for e in record.iter() if isinstance(e.tag, str) and e.get("id")}
+        for element in record.iter():
+            if isinstance(element.tag, str) and element.get("rid"):
+                assert set(element.get("rid").split()) <= own
+
+
+def test_identify_says_how_to_validate_the_jats_records(client, records, oai_xsd):
+    body = oai(client, verb="Identify")
+    assert validate(body, oai_xsd) == []
+    notes = [d.text for d in parse(body).iter(f"{DC}description")]
+    assert any(JATS_NS in n and "JATS-journalpublishing1-3-mathml3.xsd" in n for n in notes)

@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from lxml import etree
 from lxml import html as lxml_html
 
 from journal.extensions import db
@@ -180,7 +181,10 @@ def test_galleys_and_media_are_served(client, published, typeset_galleys):
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert pdf.data == typeset_galleys["vi"].pdf
     jats = client.get(f"/articles/{article.id}/jats.xml")
-    assert jats.mimetype == "application/xml" and jats.data == typeset_galleys["vi"].jats
+    assert jats.mimetype == "application/xml"
+    served, stored = etree.fromstring(jats.data), etree.fromstring(typeset_galleys["vi"].jats)
+    assert etree.tostring(served) == etree.tostring(stored)  # only its corresponding author's
+    assert served.findtext(".//contrib[@corresp='yes']/email")  # e-mail, which it keeps
     (figure,) = typeset_galleys["vi"].media
     image = client.get(f"/articles/{article.id}/media/{figure}")
     assert image.status_code == 200 and image.mimetype == "image/png"
@@ -289,3 +293,52 @@ def test_robots_and_sitemap(client, published):
     assert f"{base}/articles/{published['vi'].id}" in locs
     assert f"{base}/issues/{published['issue'].id}" in locs
     assert f"{base}/provinces/CT" in locs and f"{base}/sections/research" in locs
+
+
+def _disallowed(robots: str) -> list[str]:
+    return [
+        line.split(":", 1)[1].strip()
+        for line in robots.splitlines()
+        if line.startswith("Disallow:")
+    ]
+
+
+def test_robots_names_the_paths_the_site_uses(app, client):
+    """Each Disallow is the start of a real route, and every page an anonymous reader is
+    sent away from (to the login, or refused) is under one."""
+    disallowed = _disallowed(client.get("/robots.txt").get_data(as_text=True))
+    rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods]
+    for path in disallowed:
+        assert any(r.rule.startswith(path) or r.rule + "/" == path for r in rules), path
+    for rule in rules:
+        if rule.arguments or rule.endpoint in ("static", "web.home"):
+            continue
+        response = client.get(rule.rule)
+        login = response.status_code in (301, 302, 303) and "/account/login" in response.location
+        if login or response.status_code in (401, 403):
+            assert any(rule.rule.startswith(p) for p in disallowed), rule.rule
+    for public in ("/", "/articles/", "/issues/", "/feeds/", "/technologies/", "/oai"):
+        assert not any(public.startswith(p) for p in disallowed), public
+
+
+def test_the_public_jats_has_the_corresponding_authors_email_only(app):
+    from types import SimpleNamespace
+
+    from journal.publish import galleys
+    from journal.storage import file_store
+
+    jats = b"""<article><front><article-meta><contrib-group>
+<contrib contrib-type="author" corresp="yes"><name><surname>A</surname></name>
+<email>a@example.org</email></contrib>
+<contrib contrib-type="author"><name><surname>B</surname></name><email>b@example.org</email>
+<xref ref-type="corresp" rid="cor2">*</xref></contrib>
+<contrib contrib-type="author"><name><surname>C</surname></name><email>c@example.org</email>
+</contrib></contrib-group><author-notes><corresp id="cor1">A: <email>a@example.org</email>
+</corresp></author-notes></article-meta></front></article>"""
+    galley = SimpleNamespace(jats_sha256=file_store().put_bytes(jats).sha256)
+
+    public = galleys.public_jats(galley)
+
+    assert b"a@example.org" in public and b"b@example.org" in public
+    assert b"c@example.org" not in public
+    assert public.count(b"<email>") == 3  # A's twice (contrib, corresp note), B's once

@@ -39,6 +39,14 @@ approved 2025-07-01 then withdrawn; O4 (A1, AG) approved at 2025-01-01 01:00. St
 2025-04-04, E2 (KG) 2025-06-06, E3 (no province) 2025-01-20, E4 (CT, account deactivated)
 2025-02-02. Requests: Q1 (CM) 2025-10-10 matched to O1; Q2 (CT) 2025-11-11 without match;
 Q3 (CT) 2024-12-12 matched to E1.
+
+Usage (events made as the pages make them, then aggregated by the daily job; times in
+Vietnam): S1 (CT): reader a opens the page at 2025-03-12 10:00:00 and again 10 s later (a
+double click: once), then the PDF at 10:01:00; reader b opens the page at 10:05. M1 (CM):
+reader c downloads the PDF and the JATS at 2025-08-01 09:00 (5 s apart: two kinds, both
+count) and opens the page at 09:30. A1 (AG): readers d, e, f open the page at 2025-12-31
+23:30; reader g at 2026-01-01 00:30 (next year). K1 (KG): readers h and i open the page on
+2025-09-15, before it was taken down.
 """
 
 from __future__ import annotations
@@ -92,6 +100,10 @@ EXPECTED = {
         "articles_published": _by_province(1, 1, 2, 0, 0, 4),
         "tasks_registered": _by_province(0, 1, 1, 1, 0, 3),
         "tasks_with_results": _by_province(1, 1, 1, 0, 0, 3),
+        "usage_views": _by_province(3, 1, 2, 2, 0, 8),
+        "usage_downloads": _by_province(0, 2, 1, 0, 0, 3),
+        "usage_total_requests": _by_province(3, 3, 3, 2, 0, 11),
+        "usage_unique_requests": _by_province(3, 1, 2, 2, 0, 8),
         "technology_offers": _by_province(1, 1, 0, 0, 0, 2),
         "startups": _by_province(0, 0, 1, 0, 0, 1),
         "experts": _by_province(0, 0, 1, 1, 1, 3),
@@ -110,6 +122,10 @@ EXPECTED = {
         "articles_published": _by_province(0, 0, 0, 0, 0),
         "tasks_registered": _by_province(1, 0, 1, 0, 2),
         "tasks_with_results": _by_province(0, 0, 0, 0, 0),
+        "usage_views": _by_province(0, 0, 0, 0, 0),
+        "usage_downloads": _by_province(0, 0, 0, 0, 0),
+        "usage_total_requests": _by_province(0, 0, 0, 0, 0),
+        "usage_unique_requests": _by_province(0, 0, 0, 0, 0),
         "technology_offers": _by_province(0, 0, 0, 0, 0),
         "startups": _by_province(1, 0, 0, 0, 1),
         "experts": _by_province(0, 0, 0, 0, 0),
@@ -281,7 +297,49 @@ def build(users) -> Dataset:
     db.session.commit()
 
     _bridge(users, articles)
+    _usage(articles)
     return Dataset(articles=articles, submissions=s)
+
+
+def _usage(articles):
+    from flask import current_app
+
+    from journal.usage.aggregation import aggregate_usage
+    from journal.usage.recording import Event as UsageEvent
+    from journal.usage.recording import session_key, usage_day, write_events
+
+    salt = b"dataset salt"
+
+    def opened(code, kind, reader, moment):
+        stamp = moment.timestamp()
+        return UsageEvent(
+            articles[code].id,
+            kind,
+            usage_day(stamp),
+            int(stamp),
+            session_key(salt, f"192.0.2.{reader}", "Mozilla/5.0 (X11; Linux) Firefox/140.0", stamp),
+        )
+
+    def vn(*parts):
+        return datetime(*parts, tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
+
+    write_events([
+        opened("S1", "html", 1, vn(2025, 3, 12, 10, 0, 0)),
+        opened("S1", "html", 1, vn(2025, 3, 12, 10, 0, 10)),
+        opened("S1", "pdf", 1, vn(2025, 3, 12, 10, 1, 0)),
+        opened("S1", "html", 2, vn(2025, 3, 12, 10, 5, 0)),
+        opened("M1", "pdf", 3, vn(2025, 8, 1, 9, 0, 0)),
+        opened("M1", "jats", 3, vn(2025, 8, 1, 9, 0, 5)),
+        opened("M1", "html", 3, vn(2025, 8, 1, 9, 30, 0)),
+        opened("A1", "html", 4, vn(2025, 12, 31, 23, 30)),
+        opened("A1", "html", 5, vn(2025, 12, 31, 23, 30)),
+        opened("A1", "html", 6, vn(2025, 12, 31, 23, 30)),
+        opened("A1", "html", 7, vn(2026, 1, 1, 0, 30)),
+        opened("K1", "html", 8, vn(2025, 9, 15, 11, 0)),
+        opened("K1", "html", 9, vn(2025, 9, 15, 15, 0)),
+    ])  # fmt: skip
+    current_app.config["USAGE_KEEP_DAYS"] = 100_000  # the dataset's events are kept
+    aggregate_usage(usage_day(vn(2025, 1, 1).timestamp()), usage_day(vn(2026, 1, 31).timestamp()))
 
 
 def _offer(article, code, status, approved_at=None, **extra):

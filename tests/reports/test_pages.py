@@ -41,7 +41,7 @@ def test_the_page_shows_each_figure_per_province_with_totals(dataset, login, use
     for locale in ("en", "vi"):
         doc = _page(client, f"/reports/?year=2025&lang={locale}")
 
-        headings = [th.text_content().strip() for th in doc.xpath("//table//thead//th")]
+        headings = [th.text_content().strip() for th in doc.xpath("(//table)[1]//thead//th")]
         assert headings == {
             "en": ["Figure", "An Giang", "Ca Mau", "Can Tho", "Kien Giang", "No province", "Total"],
             "vi": [
@@ -61,6 +61,45 @@ def test_the_page_shows_each_figure_per_province_with_totals(dataset, login, use
     options = doc.xpath("//select[@name='year']/option")
     assert [o.get("value") for o in options] == [str(y) for y in range(current_year(), 2023, -1)]
     assert doc.xpath("//select[@name='year']/option[@selected]")[0].get("value") == "2025"
+
+
+def test_the_page_shows_usage_by_section_and_the_most_read_articles(dataset, login, users):
+    doc = _page(login(users["board_member"]), "/reports/?year=2025&lang=en")
+
+    (research,) = doc.xpath("//table[contains(@class, 'usage-sections')]/tbody/tr")
+    assert research.get("data-section") == "research"
+    assert research.xpath("th")[0].text_content() == "Research articles"
+    # views, downloads, then COUNTER's four: investigations and requests, total and unique
+    assert [td.text_content() for td in research.xpath("td")] == ["8", "3", "11", "8", "11", "8"]
+    # The most requested first; equal ones by investigations, then the newest article.
+    articles = dataset.articles
+    listed = [int(li.get("data-article")) for li in doc.xpath("//ol[@class='most-read']/li")]
+    assert listed == [articles[k].id for k in ("A1", "M1", "S1", "K1")]
+    first = doc.xpath("//ol[@class='most-read']/li")[0].text_content()
+    assert "Views: 3 · Downloads: 0 · Total_Item_Requests: 3" in " ".join(first.split())
+
+    empty = _page(login(users["board_member"]), "/reports/?year=2024&lang=en")
+    assert not empty.xpath("//table[contains(@class, 'usage-sections')]")
+    assert "No usage recorded in the year." in empty.text_content()
+
+
+def test_the_usage_csv_lists_every_article_read_in_the_year(dataset, login, users):
+    response = login(users["other_board"]).get("/usage/export.csv?year=2025")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == 'attachment; filename="luot-doc-2025.csv"'
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert rows[0][5:] == [
+        "Total_Item_Investigations", "Unique_Item_Investigations", "Total_Item_Requests",
+        "Unique_Item_Requests", "Lượt xem / Views", "Lượt tải / Downloads",
+    ]  # fmt: skip
+    articles = dataset.articles
+    assert [(r[1], r[3], r[4], r[5:]) for r in rows[1:]] == [
+        (articles["A1"].doi, "AG", "research", ["3", "3", "3", "3", "3", "0"]),
+        (articles["M1"].doi, "CM", "research", ["3", "1", "3", "1", "1", "2"]),
+        (articles["S1"].doi, "CT", "research", ["3", "2", "3", "2", "2", "1"]),
+        (articles["K1"].doi, "KG", "research", ["2", "2", "2", "2", "2", "0"]),
+    ]
 
 
 def _tips(element, tag) -> list[str]:

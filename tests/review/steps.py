@@ -87,12 +87,23 @@ def accepted(cast, submission, reviewer):
     return assignment
 
 
+# A rating for each question the journal asks by default (journal/config.py).
+ANSWERS = {
+    "originality": "good",
+    "method": "fair",
+    "significance": "good",
+    "presentation": "excellent",
+    "language": "good",
+}
+
+
 def completed(cast, submission, reviewer, recommendation="minor_revisions", **kwargs):
     from journal.review.reviewers import submit_review
 
     assignment = accepted(cast, submission, reviewer)
     values = {
         "recommendation": recommendation,
+        "answers": ANSWERS,
         "comments_to_author": f"Nhận xét cho tác giả từ người phản biện {assignment.id}.",
         "comments_to_editor": "Bài có giá trị.",
         "competing_interests": "Không có.",
@@ -111,6 +122,7 @@ def decided(cast, submission, decision="major_revisions", actor=None, **kwargs):
         submission,
         actor,
         decision=decision,
+        letter_for=decision,
         letter_vi=letters["vi"],
         letter_en=letters["en"],
         **kwargs,

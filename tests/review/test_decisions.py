@@ -3,6 +3,8 @@ reason), the bilingual letter quoting the reviews for the authors, notifications
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask_babel import force_locale
 
@@ -90,6 +92,7 @@ def test_the_edited_letter_is_what_the_authors_get(cast):
         submission,
         cast.province_editor,
         decision="accept",
+        letter_for="accept",
         letter_vi="Thư đã sửa: chúc mừng!",
         letter_en="Edited letter: congratulations!",
     )
@@ -140,10 +143,16 @@ def test_invalid_decisions_and_letters(cast, app):
     from journal.review.services import record_decision
 
     for kwargs in (
-        {"decision": "publish-now", "letter_vi": "a", "letter_en": "b"},
-        {"decision": "accept", "letter_vi": "  ", "letter_en": ""},
+        {
+            "decision": "publish-now",
+            "letter_for": "publish-now",
+            "letter_vi": "a",
+            "letter_en": "b",
+        },
+        {"decision": "accept", "letter_for": "accept", "letter_vi": "  ", "letter_en": ""},
         {
             "decision": "accept",
+            "letter_for": "accept",
             "letter_vi": "x" * (app.config["REVIEW_LETTER_MAX_CHARS"] + 1),
             "letter_en": "",
         },
@@ -153,11 +162,20 @@ def test_invalid_decisions_and_letters(cast, app):
         assert error.value.status == 400
     with pytest.raises(Exception) as wrong_stage:
         record_decision(
-            submission, cast.province_editor, decision="desk_reject", letter_vi="a", letter_en="b"
+            submission,
+            cast.province_editor,
+            decision="desk_reject",
+            letter_for="desk_reject",
+            letter_vi="a",
+            letter_en="b",
         )
     assert wrong_stage.value.status == 409
     assert db.session.execute(db.select(Decision)).first() is None
     assert submission.stage == "in_review"
+
+
+def _preview_token(response) -> str:
+    return re.search(r'name="preview" value="([^"]+)"', response.get_data(as_text=True)).group(1)
 
 
 def test_the_decision_page_starts_from_the_template_and_records(cast, login):
@@ -171,38 +189,183 @@ def test_the_decision_page_starts_from_the_template_and_records(cast, login):
     assert "Completed reviews: 1 (at least 2 needed)" in page
     assert "It needs major revisions" in page
     assert "Reject without review" not in page  # not a choice once in review
-    too_early = editor.post(
-        url,
-        data={
-            "decision": "accept",
-            "letter_vi": "Chấp nhận",
-            "letter_en": "Accepted",
-            "version": submission.version,
-        },
-    )
+    letter = {
+        "decision": "accept",
+        "letter_for": "accept",
+        "letter_vi": "Chấp nhận",
+        "letter_en": "Accepted",
+        "version": submission.version,
+    }
+    too_early = editor.post(url, data=letter)
     assert too_early.status_code == 409
     assert "A decision needs at least 2 completed reviews" in text_of(too_early)
     stale = editor.post(
         url,
-        data={"decision": "reject", "letter_en": "No", "version": submission.version - 1},
+        data={
+            "decision": "reject",
+            "letter_for": "reject",
+            "letter_en": "No",
+            "version": submission.version - 1,
+        },
     )
     assert stale.status_code == 409 and "Reload the page" in text_of(stale)
     assert db.session.get(ReviewAssignment, 2).status == "accepted"
     chief = login(cast.editor_in_chief)
     chief.set_cookie("lang", "en")
     assert "Reason to decide with fewer completed reviews" in text_of(chief.get(url))
-    done = chief.post(
-        url,
-        data={
-            "decision": "accept",
-            "letter_vi": "Chấp nhận",
-            "letter_en": "Accepted",
-            "override_reason": "Đủ căn cứ.",
-            "version": submission.version,
-        },
-    )
+    letter["override_reason"] = "Đủ căn cứ."
+    preview = chief.post(url, data=letter)
+    assert preview.status_code == 200
+    assert "Nothing has been sent yet" in text_of(preview)
+    db.session.expire_all()
+    assert submission.stage == "in_review" and mails("review_decision") == []
+    done = chief.post(url, data={**letter, "step": "confirm", "preview": _preview_token(preview)})
     assert done.status_code == 302
     db.session.expire_all()
     assert submission.stage == "accepted"
     closed = chief.get(url)
     assert closed.status_code == 409
+
+
+def test_the_form_opens_on_what_the_reviewers_recommend(cast, login):
+    """The reviewers ask for minor revisions: the form opens on that decision and its
+    letter, never on an acceptance."""
+    submission = in_review(cast)
+    completed(cast, submission, cast.reviewer, "minor_revisions")
+    completed(cast, submission, cast.reviewer2, "minor_revisions")
+    editor = login(cast.province_editor)
+    editor.set_cookie("lang", "en")
+    response = editor.get(f"/editorial/submissions/{submission.id}/decision")
+    html = response.get_data(as_text=True)
+    assert 'name="decision" type="hidden" value="minor_revisions"' in html
+    assert 'name="letter_for" type="hidden" value="minor_revisions"' in html
+    page = text_of(response)
+    assert "It can be accepted after minor revisions" in page
+    assert "has been accepted for publication" not in page
+
+
+@pytest.mark.parametrize(
+    ("recommendations", "expected"),
+    [
+        (("accept", "accept"), "accept"),
+        (("accept", "reject", "reject"), "reject"),
+        (("accept", "major_revisions"), "major_revisions"),  # a tie: the stricter one
+        (("minor_revisions", "accept"), "minor_revisions"),
+    ],
+)
+def test_the_suggested_decision_follows_the_recommendations(cast, app, recommendations, expected):
+    from journal.review.services import suggested_decision
+
+    app.config["REVIEW_MIN_COMPLETED"] = 1
+    submission = in_review(cast)
+    for reviewer, recommendation in zip(
+        (cast.reviewer, cast.reviewer2, cast.unassigned_reviewer), recommendations, strict=False
+    ):
+        completed(cast, submission, reviewer, recommendation)
+    assert suggested_decision(submission) == expected
+
+
+def test_a_letter_drafted_for_another_decision_is_refused(cast, login):
+    """The critical mistake: the acceptance letter sent under a minor-revisions decision."""
+    submission = in_review(cast)
+    completed(cast, submission, cast.reviewer)
+    completed(cast, submission, cast.reviewer2)
+    accept_letters = draft_letters(submission, "accept", cast.province_editor)
+    from journal.review.services import LetterMismatch, record_decision
+
+    with pytest.raises(LetterMismatch) as error:
+        record_decision(
+            submission,
+            cast.province_editor,
+            decision="minor_revisions",
+            letter_for="accept",
+            letter_vi=accept_letters["vi"],
+            letter_en=accept_letters["en"],
+        )
+    assert error.value.status == 400
+    with force_locale("en"):
+        assert "drafted for the decision “Accept”, not “Minor revisions”" in str(
+            error.value.message
+        )
+    editor = login(cast.province_editor)
+    editor.set_cookie("lang", "en")
+    refused = editor.post(
+        f"/editorial/submissions/{submission.id}/decision",
+        data={
+            "decision": "minor_revisions",
+            "letter_for": "accept",
+            "letter_vi": accept_letters["vi"],
+            "letter_en": accept_letters["en"],
+            "version": submission.version,
+        },
+    )
+    assert refused.status_code == 400
+    assert "Start the letter again from the template" in text_of(refused)
+    db.session.expire_all()
+    assert submission.stage == "in_review"
+    assert db.session.execute(db.select(Decision)).first() is None
+    assert mails("review_decision") == []
+
+
+def test_the_preview_is_the_exact_mail_and_only_its_confirmation_records(cast, login):
+    submission = in_review(cast)
+    completed(cast, submission, cast.reviewer)
+    completed(cast, submission, cast.reviewer2)
+    editor = login(cast.province_editor)
+    editor.set_cookie("lang", "en")
+    url = f"/editorial/submissions/{submission.id}/decision"
+    letter = {
+        "decision": "minor_revisions",
+        "letter_for": "minor_revisions",
+        "letter_vi": "Thư: sửa nhỏ.",
+        "letter_en": "Letter: minor revisions.",
+        "version": submission.version,
+    }
+    preview = editor.post(url, data=letter)
+    assert preview.status_code == 200
+    html = preview.get_data(as_text=True)
+    # Both languages of the letter, greeting each author by name, to every author.
+    assert "Thư: sửa nhỏ." in html and "Letter: minor revisions." in html
+    assert cast.author.email in html and "khoa@example.org" in html
+    assert "Hello Trương Minh Khoa," in html and "Kính gửi Ông/Bà Trương Minh Khoa," in html
+    token = _preview_token(preview)
+    for tampered in (
+        {**letter, "step": "confirm"},  # no preview at all
+        {**letter, "step": "confirm", "preview": token + "x"},
+        {**letter, "step": "confirm", "preview": token, "letter_en": "Accepted!"},
+    ):
+        again = editor.post(url, data=tampered)
+        assert again.status_code == 409, tampered
+        assert "changed after the preview" in text_of(again)
+    db.session.expire_all()
+    assert submission.stage == "in_review" and mails("review_decision") == []
+    assert editor.post(url, data={**letter, "step": "confirm", "preview": token}).status_code == 302
+    db.session.expire_all()
+    assert submission.stage == "revisions_requested"
+    sent = {m.recipient: m for m in mails("review_decision")}
+    for address in (cast.author.email, "khoa@example.org"):
+        assert (
+            sent[address].body.replace("\n", "") in html.replace("&#34;", '"').replace("\n", "")
+            or sent[address].subject in html
+        )
+
+
+def test_editing_from_the_preview_keeps_the_letter(cast, login):
+    submission = in_review(cast)
+    completed(cast, submission, cast.reviewer)
+    completed(cast, submission, cast.reviewer2)
+    editor = login(cast.province_editor)
+    editor.set_cookie("lang", "en")
+    back = editor.post(
+        f"/editorial/submissions/{submission.id}/decision",
+        data={
+            "decision": "reject",
+            "letter_for": "reject",
+            "letter_vi": "Thư từ chối đã sửa.",
+            "letter_en": "Edited rejection.",
+            "version": submission.version,
+            "step": "edit",
+        },
+    )
+    assert back.status_code == 200
+    assert "Edited rejection." in text_of(back) and "Preview the e-mail" in text_of(back)

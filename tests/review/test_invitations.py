@@ -249,3 +249,61 @@ def test_withdrawing_the_submission_ends_the_open_reviews(cast, client):
     closed = client.get(f"/reviews/invitations/{invitation_token(waiting)}?lang=en")
     assert closed.status_code == 410
     assert "The manuscript has been withdrawn by its authors" in text_of(closed)
+
+
+def test_the_invitation_text_is_edited_and_previewed_before_sending(cast, login):
+    submission = in_review(cast)
+    editor = login(cast.province_editor)
+    editor.set_cookie("lang", "en")
+    url = f"/editorial/submissions/{submission.id}/reviewers"
+    form_page = text_of(editor.get(url))
+    assert "The editors invite you to review the manuscript below." in form_page
+    assert "Các biên tập viên" in form_page or "mời" in form_page  # the Vietnamese text too
+    from journal.review.reviewers import default_due_date
+
+    values = {
+        "email": cast.reviewer.email,
+        "due_date": default_due_date().isoformat(),
+        "message_vi": "Kính mời anh phản biện bài về giống lúa chịu mặn.",
+        "message_en": "We would value your review of this paper on salt-tolerant rice.",
+    }
+    preview = editor.post(url, data={**values, "step": "preview"})
+    assert preview.status_code == 200
+    text = text_of(preview)
+    assert "Nothing has been sent yet" in text and cast.reviewer.email in text
+    assert "salt-tolerant rice" in text and "giống lúa chịu mặn" in text
+    assert f"Hello {cast.reviewer.full_name}," in text
+    for name in (cast.author.full_name, "Trương Minh Khoa"):
+        assert name not in text  # the reviewer never reads an author's name
+    db.session.expire_all()
+    assert db.session.execute(db.select(ReviewAssignment)).first() is None
+    back = editor.post(url, data={**values, "step": "edit"})
+    assert back.status_code == 200 and "salt-tolerant rice" in text_of(back)
+    sent = editor.post(url, data=values)
+    assert sent.status_code == 302
+    [mail] = (
+        db.session.execute(db.select(OutboxMessage).filter_by(template="review_invitation"))
+        .scalars()
+        .all()
+    )
+    assert "salt-tolerant rice" in mail.body and "giống lúa chịu mặn" in mail.body
+    assert "The editors invite you to review" not in mail.body
+    assert "/reviews/invitations/" in mail.body
+
+
+def test_a_preview_checks_what_the_invitation_would(cast, login):
+    submission = in_review(cast)
+    editor = login(cast.province_editor)
+    editor.set_cookie("lang", "en")
+    from journal.review.reviewers import default_due_date
+
+    refused = editor.post(
+        f"/editorial/submissions/{submission.id}/reviewers",
+        data={
+            "email": cast.author.email,
+            "due_date": default_due_date().isoformat(),
+            "step": "preview",
+        },
+    )
+    assert refused.status_code == 409
+    assert "An author of the submission cannot review it." in text_of(refused)

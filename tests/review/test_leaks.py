@@ -33,6 +33,7 @@ from journal.review.reviewers import (
 
 from .documents import identity_docx
 from .steps import (
+    ANSWERS,
     AUTHOR_ORCID,
     COAUTHOR_ORCID,
     REVIEWER_ORCID,
@@ -141,6 +142,7 @@ def two_rounds(cast, mail_app, smtp_server):
     submit_review(
         first,
         reviewer,
+        answers=ANSWERS,
         recommendation="major_revisions",
         comments_to_author="Cần bổ sung số liệu năm 2024.",
         comments_to_editor="Tôi quen nhóm nghiên cứu này? Không.",
@@ -149,6 +151,7 @@ def two_rounds(cast, mail_app, smtp_server):
     submit_review(
         second,
         reviewer2,
+        answers=ANSWERS,
         recommendation="minor_revisions",
         comments_to_author="Xem nhận xét chi tiết trong tệp đính kèm.",
         competing_interests="Không có.",
@@ -167,6 +170,7 @@ def two_rounds(cast, mail_app, smtp_server):
     submit_review(
         again[reviewer.id],
         reviewer,
+        answers=ANSWERS,
         recommendation="accept",
         comments_to_author="Bản sửa đã đáp ứng góp ý.",
         competing_interests="Không có.",

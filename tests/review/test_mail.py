@@ -8,7 +8,7 @@ from journal.mail import OutboxMessage, deliver_pending, retry_failed
 from journal.review.models import ReviewAssignment
 from tests.conftest import free_port
 
-from .steps import completed, decided, in_review, invite
+from .steps import ANSWERS, completed, decided, in_review, invite
 
 
 def test_invitation_and_decision_arrive_over_smtp(cast, mail_app, smtp_server):
@@ -28,6 +28,7 @@ def test_invitation_and_decision_arrive_over_smtp(cast, mail_app, smtp_server):
     submit_review(
         assignment,
         cast.reviewer,
+        answers=ANSWERS,
         recommendation="accept",
         comments_to_author="Tốt.",
         competing_interests="Không có.",

@@ -20,7 +20,7 @@ from journal.review.tokens import invitation_token
 from journal.submissions.models import Submission, SubmissionFile
 
 from .documents import plain_docx
-from .steps import accepted, completed, decided, in_review, submitted
+from .steps import ANSWERS, accepted, completed, decided, in_review, submitted
 
 ROLES = (
     "anonymous",
@@ -178,6 +178,12 @@ ROWS = [
         "L    404 404 400 404 404 404 404 404",
     ),
     (
+        "review.save_draft",
+        "POST",
+        lambda s: (f"/reviews/{s.A}/draft", {"recommendation": "bogus"}),
+        "L    404 404 400 404 404 404 404 404",
+    ),
+    (
         "review.review_file",
         "GET",
         lambda s: (f"/reviews/{s.A}/files/{s.copy}", {}),
@@ -229,7 +235,7 @@ ROWS = [
     (
         "submissions.withdraw",
         "POST",
-        lambda s: (f"/submissions/{s.S}/withdraw", {}),
+        lambda s: (f"/submissions/{s.S}/withdraw", {"confirmed": "1"}),
         "L    302 404 404 404 404 403 403 404",
     ),
 ]
@@ -253,6 +259,7 @@ def scene(cast):
     submit_review(
         with_file,
         cast.reviewer2,
+        answers=ANSWERS,
         recommendation="minor_revisions",
         comments_to_author="Xem tệp đính kèm.",
         competing_interests="Không có.",
@@ -322,7 +329,7 @@ def test_roles_by_routes(app, cast, scene):
             if got != want:
                 failures.append(f"{endpoint} {method} as {role}: expected {want}, got {got}")
     assert failures == [], "\n".join(failures)
-    assert cells == len(ROWS) * len(ROLES) == 288
+    assert cells == len(ROWS) * len(ROLES) == 297
     # The withdraw row moved the author's own submission (and ended its open review):
     # everything else stayed.
     after = state()

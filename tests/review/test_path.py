@@ -18,7 +18,7 @@ from journal.submissions.models import Submission
 from tests.conftest import IsolatedClient
 
 from .documents import plain_docx
-from .steps import submitted
+from .steps import ANSWERS, submitted
 
 CSRF = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
@@ -103,6 +103,7 @@ def test_two_rounds_two_reviewers_to_accepted_through_the_pages(cast, csrf_app):
                     "recommendation": recommendation,
                     "comments_to_author": f"Vòng {number}: nhận xét của phản biện {assignment.id}.",
                     "competing_interests": "Không có.",
+                    **{f"q_{key}": rating for key, rating in ANSWERS.items()},
                     "attachment": (io.BytesIO(b""), ""),
                 },
             )
@@ -110,15 +111,20 @@ def test_two_rounds_two_reviewers_to_accepted_through_the_pages(cast, csrf_app):
         letter_page = f"{page}/decision?decision={decision}"
         text = editor.get(letter_page)
         assert f"Vòng {number}: nhận xét" in text
+        letter = {
+            "decision": decision,
+            "letter_for": decision,
+            "letter_vi": f"Thư quyết định vòng {number}.",
+            "letter_en": f"Decision letter, round {number}.",
+            "version": db.session.get(Submission, sid).version,
+        }
+        preview = editor.post(letter_page, f"{page}/decision", letter, expect=200)
+        preview_text = preview.get_data(as_text=True)
+        assert f"Decision letter, round {number}." in preview_text
+        assert stage(sid) == ("in_review", number)  # nothing recorded before the confirmation
+        token = re.search(r'name="preview" value="([^"]+)"', preview_text).group(1)
         editor.post(
-            letter_page,
-            f"{page}/decision",
-            {
-                "decision": decision,
-                "letter_vi": f"Thư quyết định vòng {number}.",
-                "letter_en": f"Decision letter, round {number}.",
-                "version": db.session.get(Submission, sid).version,
-            },
+            letter_page, f"{page}/decision", {**letter, "step": "confirm", "preview": token}
         )
         if number == 1:
             assert stage(sid) == ("revisions_requested", 1)

@@ -14,13 +14,23 @@ from journal.submissions.models import SubmissionFile
 from tests.submissions.wizard import text_of
 
 from .documents import docx_parts_text, identity_docx
-from .steps import REVIEWER_ORCID, accepted, completed, decided, download, in_review, invite
+from .steps import (
+    ANSWERS,
+    REVIEWER_ORCID,
+    accepted,
+    completed,
+    decided,
+    download,
+    in_review,
+    invite,
+)
 
 REVIEW = {
     "recommendation": "minor_revisions",
     "comments_to_author": "Phần phương pháp cần rõ hơn.",
     "comments_to_editor": "Bài tốt.",
     "competing_interests": "Không có.",
+    **{f"q_{key}": rating for key, rating in ANSWERS.items()},
 }
 
 

@@ -123,6 +123,7 @@ def test_a_concurrent_commit_between_load_and_write_is_caught_by_the_version_col
             submission,
             cast.province_editor,
             decision="accept",
+            letter_for="accept",
             letter_vi="Chấp nhận.",
             letter_en="Accepted.",
         )

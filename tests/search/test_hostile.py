@@ -194,12 +194,12 @@ def test_non_mapping_filters_and_non_string_query(engine):
     assert engine.search(SearchRequest("mekong", filters="province=CT")).total == 15
 
 
-def test_time_limit_returns_partial_results_with_a_notice(tmp_path):
+def test_time_limit_returns_partial_results_with_a_notice(engine_name, tmp_path):
     from journal.search import open_engine
 
     from .corpus import CORPUS
 
-    eng = open_engine(tmp_path / "s", time_limit=0.0)
+    eng = open_engine(tmp_path / "s", engine_name, time_limit=0.0)
     eng.rebuild(CORPUS)
     results = eng.search("mekong")
     assert results.error is None

@@ -1,6 +1,7 @@
 """Writing the index: single writer, rebuild with an atomic swap, missing or corrupt index."""
 
 import dataclasses
+import gc
 import os
 import threading
 import time
@@ -26,7 +27,7 @@ def ids(results):
     return [hit.id for hit in results.hits]
 
 
-def test_whoosh_engine_is_a_search_engine(fresh_engine):
+def test_the_engine_is_a_search_engine(fresh_engine):
     assert isinstance(fresh_engine, SearchEngine)
 
 
@@ -45,8 +46,8 @@ def test_index_replaces_by_id_and_remove_deletes(fresh_engine):
     assert "HG" not in provinces
 
 
-def test_index_accepts_dicts(tmp_path):
-    eng = open_engine(tmp_path / "s")
+def test_index_accepts_dicts(engine_name, tmp_path):
+    eng = open_engine(tmp_path / "s", engine_name)
     assert eng.status() is IndexStatus.MISSING
     eng.index([{"id": 7, "title_vi": "Cá kèo", "keywords_vi": ["cá kèo"]}])
     assert eng.status() is IndexStatus.OK
@@ -75,11 +76,38 @@ def test_concurrent_writers_take_turns(fresh_engine):
     assert fresh_engine.count() == len(CORPUS) + 20
 
 
-def test_writer_waits_for_the_lock_then_gives_up(fresh_engine):
-    from whoosh import index as whoosh_index
+def _foreign_writer(engine_name: str, path: Path):
+    """A writer opened on the index outside the engine (another process's, as far as the
+    engine can tell), and the function that lets it go."""
+    if engine_name == "whoosh":
+        from whoosh import index as whoosh_index
 
-    ix = whoosh_index.open_dir(str(fresh_engine.current_path()))
-    held = ix.writer()  # another process's writer, as far as the engine can tell
+        ix = whoosh_index.open_dir(str(path))
+        writer = ix.writer()
+
+        def release():
+            writer.cancel()
+            ix.close()
+
+        return release
+    import tantivy
+
+    from journal.search.tantivy_backend import ANALYZERS
+
+    index = tantivy.Index.open(str(path))
+    for name, analyzer in ANALYZERS.items():
+        index.register_tokenizer(name, analyzer)
+    held = [index.writer(15_000_000, 1)]
+
+    def release():
+        held.pop().rollback()
+        gc.collect()  # the writer's lock goes with the object
+
+    return release
+
+
+def test_writer_waits_for_the_lock_then_gives_up(engine_name, fresh_engine):
+    release = _foreign_writer(engine_name, fresh_engine.current_path())
     fresh_engine.write_timeout = 0.3
     started = time.monotonic()
     with pytest.raises(IndexBusyError):
@@ -87,10 +115,9 @@ def test_writer_waits_for_the_lock_then_gives_up(fresh_engine):
     assert time.monotonic() - started >= 0.3
     # released within the timeout: the write goes through
     fresh_engine.write_timeout = 5.0
-    threading.Timer(0.2, held.cancel).start()
+    threading.Timer(0.2, release).start()
     fresh_engine.index([SearchDocument("late", title_vi="muộn")])
     assert ids(fresh_engine.search("muộn")) == ["late"]
-    ix.close()
 
 
 def test_rebuild_swaps_atomically_while_searching(fresh_engine):
@@ -170,9 +197,9 @@ def test_failed_rebuild_keeps_the_current_index(fresh_engine):
 
 
 def test_old_generations_are_removed(fresh_engine, monkeypatch):
-    from journal.search import whoosh_backend
+    from journal.search import generations
 
-    monkeypatch.setattr(whoosh_backend, "STALE_BUILD_SECONDS", 0)
+    monkeypatch.setattr(generations, "STALE_BUILD_SECONDS", 0)
     first = fresh_engine.current_path()
     fresh_engine.rebuild(CORPUS)
     second = fresh_engine.current_path()
@@ -182,8 +209,8 @@ def test_old_generations_are_removed(fresh_engine, monkeypatch):
     assert first.name not in remaining
 
 
-def test_missing_index(tmp_path):
-    eng = open_engine(tmp_path / "nothing")
+def test_missing_index(engine_name, tmp_path):
+    eng = open_engine(tmp_path / "nothing", engine_name)
     assert eng.status() is IndexStatus.MISSING
     results = eng.search("lúa")
     assert results.error == "index_unavailable"
@@ -221,7 +248,22 @@ def _corrupt(path: Path, pattern: str, where: float) -> None:
     ("pattern", "where"),
     [("_MAIN_*.toc", 0.0), ("_MAIN_*.toc", 0.5), ("*.seg", 0.0), ("*.seg", 0.4), ("*.seg", 0.8)],
 )
-def test_corrupt_index_is_detected(fresh_engine, pattern, where):
+def test_corrupt_whoosh_index_is_detected(whoosh_engine, pattern, where):
+    _check_corruption(whoosh_engine, pattern, where)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "where"),
+    [("meta.json", 0.0), ("meta.json", 0.5), ("*.term", 0.0), ("*.store", 0.3), ("*.idx", 0.0)],
+)
+def test_corrupt_tantivy_index_is_detected(tmp_path, pattern, where):
+    eng = open_engine(tmp_path / "search", "tantivy", time_limit=5.0)
+    eng.rebuild(CORPUS)
+    _check_corruption(eng, pattern, where)
+    eng.close()
+
+
+def _check_corruption(fresh_engine, pattern, where):
     assert fresh_engine.check() is IndexStatus.OK
     fresh_engine.close()
     _corrupt(fresh_engine.current_path(), pattern, where)
@@ -235,7 +277,8 @@ def test_corrupt_index_is_detected(fresh_engine, pattern, where):
     assert ids(fresh_engine.search("lúa chịu mặn")) == ["a1"]
 
 
-def test_truncated_toc_is_corrupt(fresh_engine):
+def test_truncated_toc_is_corrupt(whoosh_engine):
+    fresh_engine = whoosh_engine
     fresh_engine.close()
     for f in fresh_engine.current_path().glob("_MAIN_*.toc"):
         f.write_bytes(b"")
@@ -245,11 +288,11 @@ def test_truncated_toc_is_corrupt(fresh_engine):
         fresh_engine.index([SearchDocument("n", title_vi="mới")])
 
 
-def test_block_reader_matches_whoosh(fresh_engine):
+def test_block_reader_matches_whoosh(whoosh_engine):
     """The fast postings reader agrees with whoosh's own iteration."""
     from whoosh import index as whoosh_index
 
-    ix = whoosh_index.open_dir(str(fresh_engine.current_path()))
+    ix = whoosh_index.open_dir(str(whoosh_engine.current_path()))
     with ix.searcher() as searcher:
         reader = searcher.reader()
         for fieldname, term in (("text_en", "mekong"), ("text_f", "lua"), ("text_f", "ca")):

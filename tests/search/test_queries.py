@@ -158,10 +158,10 @@ def test_highlights_mark_folded_matches_and_escape(engine):
     assert "<mark>protection</mark>" in english
 
 
-def test_highlight_escapes_markup_in_text(tmp_path):
+def test_highlight_escapes_markup_in_text(engine_name, tmp_path):
     from journal.search import SearchDocument, open_engine
 
-    eng = open_engine(tmp_path / "s")
+    eng = open_engine(tmp_path / "s", engine_name)
     title = 'Cá <script>alert("x")</script> & tôm'
     eng.index([SearchDocument("x", title_vi=title, abstract_vi="<b>cá</b>")])
     hit = eng.search("cá").hits[0]

@@ -209,10 +209,14 @@ def withdraw_twice(author, client, ready, submission):
         submit_manuscript(ready, author)
     page = client.get(f"/submissions/{submission.id}?lang=en")
     assert "Withdraw the submission" in page.text
-    response = client.post(f"/submissions/{submission.id}/withdraw")
+    asked = client.post(f"/submissions/{submission.id}/withdraw?lang=en")
+    assert asked.status_code == 200  # the confirmation page: nothing done yet
+    assert "This cannot be undone" in asked.text and 'name="confirmed" value="1"' in asked.text
+    assert db.session.get(Submission, submission.id).stage != "withdrawn"
+    response = client.post(f"/submissions/{submission.id}/withdraw", data={"confirmed": "1"})
     assert response.status_code == 302
     assert db.session.get(Submission, submission.id).stage == "withdrawn"
-    again = client.post(f"/submissions/{submission.id}/withdraw")
+    again = client.post(f"/submissions/{submission.id}/withdraw", data={"confirmed": "1"})
     assert again.status_code == 409
     assert "Withdraw the submission" not in client.get(f"/submissions/{submission.id}").text
 
@@ -250,3 +254,28 @@ def test_submitting_needs_a_confirmed_address_even_through_the_service(app):
     with pytest.raises(PermissionDenied):
         create_draft(unconfirmed, section_id=1, language="vi")
     assert count(Submission) == 0
+
+
+def test_every_co_author_is_copied_on_the_receipt_greeted_by_name(author, ready):
+    ready.authors.append(
+        SubmissionAuthor(position=2, full_name="Lê Thị Cúc", email="cuc@example.org")
+    )
+    ready.authors.append(SubmissionAuthor(position=3, full_name="Không Thư", email=""))
+    ready.authors.append(  # the owner listed again: one receipt only
+        SubmissionAuthor(position=4, full_name=author.full_name, email=author.email.upper())
+    )
+    db.session.commit()
+    submit_manuscript(ready, author)
+    messages = {
+        m.recipient: m
+        for m in db.session.execute(
+            db.select(OutboxMessage).filter_by(template="submission_received")
+        ).scalars()
+    }
+    assert set(messages) == {author.email, "cuc@example.org"}
+    copy = messages["cuc@example.org"]
+    assert copy.body.startswith("Kính gửi Ông/Bà Lê Thị Cúc,")  # vi, the manuscript's language
+    assert "Hello Lê Thị Cúc," in copy.body
+    assert "named you as one of its authors" in copy.body
+    assert f"/submissions/{ready.id}" not in copy.body
+    assert f"{author.full_name}," in messages[author.email].body.splitlines()[0]

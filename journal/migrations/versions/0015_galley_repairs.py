@@ -1,7 +1,7 @@
 """galley versions: the repairs made to the manuscript while typesetting, for the editor
 
 Revision ID: 0015
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-08 03:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0008'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
