@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -76,6 +77,8 @@ class GalleyVersion(db.Model):
     # True: the JATS was validated against the official schema; False: the official schema
     # was not installed, so only the pipeline's structural checks ran.
     schema_validated: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # What was untidy in the manuscript and repaired: [{"vi": "…", "en": "…"}, …]
+    repairs: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

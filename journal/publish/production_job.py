@@ -269,6 +269,7 @@ def finish_run(run_id: int, galleys) -> str:
                 media=media,
                 pdf_pages=pages,
                 schema_validated=galleys.schema_validated,
+                repairs=[json.loads(bilingual_text(r.message)) for r in galleys.repairs],
             )
         )
         run.status = "succeeded"

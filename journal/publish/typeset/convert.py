@@ -32,7 +32,19 @@ from PIL import Image
 
 from ...errors import InvalidUpload
 from ...filetypes import ZipLimits, check_zip
+from .counts import ContentCounts, read_report
 from .errors import TypesetError
+from .repair import (
+    Repair,
+    Repairs,
+    drop_word_toc,
+    repair_dangling_links,
+    repair_empty_blocks,
+    repair_graphics,
+    repair_ids,
+    repair_nested_links,
+    repair_tables,
+)
 from .safexml import HREF, XML_LANG, parse_xml
 
 FORMATS = ("docx", "odt", "md", "tex")
@@ -50,7 +62,11 @@ MEMORY_LIMIT = 1 << 30
 ZIP_LIMITS = ZipLimits(max_entries=5000, max_uncompressed=300 << 20, max_ratio=200)
 LUA_FILTER = Path(__file__).with_name("typeset.lua")
 
-IMAGE_FORMATS = {"PNG": ".png", "JPEG": ".jpg", "GIF": ".gif", "WEBP": ".webp"}
+IMAGE_FORMATS = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}
+# Formats Pillow reads that browsers, WeasyPrint or archives handle badly: stored as PNG.
+CONVERTED_FORMATS = {"TIFF", "BMP", "GIF", "PPM", "TGA", "PCX", "ICO"}
+FIGURE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".pdf", ".tif", ".tiff", ".gif", ".bmp", ".webp")
+PDF_FIGURE_DPI = 150
 LINK_SCHEMES = {"http", "https", "mailto"}
 REFERENCE_TITLES = {
     "references",
@@ -65,6 +81,9 @@ TEX_FORBIDDEN = re.compile(
     r"\\(write18|immediate|openout|openin|read|write|input|include|includeonly|subfile|"
     r"import|subimport|catcode|directlua|ShellEscape|usepackage\s*\{\s*shellesc)(?![A-Za-z])"
 )
+# citeproc's locales: Vietnamese joins two authors with "và"; more are written "nnk."
+CITATION_LOCALES = {"vi": "vi-VN", "en": "en-US"}
+VI_ET_AL = re.compile(r"\bvà\s+c\.\s?s\.")
 DOI_PATTERN = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+[^\s\"<>.,;:)\]])")
 
 
@@ -76,6 +95,11 @@ class Converted:
     media_dir: Path
     structured_references: bool
     warnings: list[str] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
+    # What pandoc read in the manuscript (None: not reported), and the words the conversion
+    # took out on purpose (typed reference numbers; repairs count their own).
+    source_counts: ContentCounts | None = None
+    removed_words: int = 0
 
     @property
     def media_files(self) -> list[Path]:
@@ -145,6 +169,7 @@ def convert(
     *,
     figures: Mapping[str, str | Path] | None = None,
     bibliography: str | Path | None = None,
+    lang: str = "en",
     time_limit: float = TIME_LIMIT,
     memory_limit: int = MEMORY_LIMIT,
 ) -> Converted:
@@ -152,7 +177,8 @@ def convert(
 
     ``figures`` maps the image names a Markdown or LaTeX manuscript refers to onto uploaded
     image files; ``bibliography`` is a BibTeX or CSL file for a LaTeX manuscript. The figures
-    end up in ``workdir/media``.
+    end up in ``workdir/media``. ``lang`` (vi, en), the article's language, chooses the
+    citation conventions ("và", "nnk.") and the cross-reference words ("Hình", "Bảng").
     """
     if fmt not in FORMATS:
         raise TypesetError(_l("Manuscripts must be .docx, .odt, .md or .tex files."))
@@ -169,14 +195,14 @@ def convert(
     media_dir.mkdir(parents=True)
     try:
         return _convert(
-            data, fmt, workdir, media_dir, figures, bibliography, time_limit, memory_limit
+            data, fmt, workdir, media_dir, figures, bibliography, lang, time_limit, memory_limit
         )
     except BaseException:
         shutil.rmtree(media_dir, ignore_errors=True)  # nothing half-made is left behind
         raise
 
 
-def _convert(data, fmt, workdir, media_dir, figures, bibliography, time_limit, memory_limit):
+def _convert(data, fmt, workdir, media_dir, figures, bibliography, lang, time_limit, memory_limit):
     with tempfile.TemporaryDirectory(prefix="pandoc-", dir=workdir) as scratch:
         scratch = Path(scratch)
         if fmt == "tex":
@@ -193,12 +219,21 @@ def _convert(data, fmt, workdir, media_dir, figures, bibliography, time_limit, m
         ]
         if bibliography is not None:
             bib = Path(bibliography)
-            shutil.copyfile(bib, scratch / f"references{bib.suffix.lower()}")
-            args.append(f"--bibliography=references{bib.suffix.lower()}")
-        args += ["--citeproc", "--metadata=link-citations:true", "--output=article.xml"]
+            name = "references.json" if bib.suffix.lower() == ".json" else "references.bib"
+            shutil.copyfile(bib, scratch / name)
+            args.append(f"--metadata=typeset-bibliography:{name}")
+        args += [
+            f"--metadata=lang:{CITATION_LOCALES.get(lang, 'en-US')}",
+            f"--metadata=typeset-lang:{'vi' if lang == 'vi' else 'en'}",
+            f"--metadata=typeset-format:{fmt}",
+            "--citeproc",
+            "--metadata=link-citations:true",
+            "--output=article.xml",
+        ]
         args.append(f"manuscript.{fmt}")
         result = run_pandoc(args, scratch, time_limit=time_limit, memory_limit=memory_limit)
         messages = result.stderr.decode("utf-8", "replace")
+        source_counts, other_messages = read_report(messages)
         _check_exit(result.returncode, messages)
         _check_warnings(messages)
         try:
@@ -206,11 +241,16 @@ def _convert(data, fmt, workdir, media_dir, figures, bibliography, time_limit, m
         except (OSError, etree.XMLSyntaxError):
             raise TypesetError(_l("The converter produced no readable article.")) from None
         structured = tree.find("back/ref-list/ref/element-citation") is not None
-        _collect_media(tree, scratch, media_dir, figures or {})
-    normalise(tree, structured=structured)
+        repairs: Repairs = []
+        _collect_media(tree, scratch, media_dir, figures or {}, repairs, time_limit)
+    removed_words = normalise(tree, structured=structured, repairs=repairs)
+    if lang == "vi":
+        _vietnamese_et_al(tree)
     if _is_empty(tree):
         raise TypesetError(_l("The manuscript has no content to typeset."))
-    return Converted(tree, media_dir, structured, [m for m in messages.splitlines() if m])
+    return Converted(
+        tree, media_dir, structured, other_messages, repairs, source_counts, removed_words
+    )
 
 
 def _precheck(data: bytes, fmt: str) -> None:
@@ -344,11 +384,20 @@ def _check_warnings(messages: str) -> None:
 
 
 def _collect_media(
-    tree: etree._Element, scratch: Path, media_dir: Path, figures: Mapping[str, str | Path]
+    tree: etree._Element,
+    scratch: Path,
+    media_dir: Path,
+    figures: Mapping[str, str | Path],
+    repairs: Repairs,
+    time_limit: float,
 ) -> None:
     extracted = (scratch / "extracted").resolve()
     by_name = {PurePosixPath(str(k)).name: Path(v) for k, v in figures.items()}
+    by_stem: dict[str, Path] = {}
+    for name, path in sorted(by_name.items(), key=lambda item: _extension_rank(item[0])):
+        by_stem.setdefault(PurePosixPath(name).stem, path)
     names: dict[str, str] = {}
+    missing: list[str] = []
     for graphic in tree.iter("graphic", "inline-graphic"):
         href = graphic.get(HREF) or ""
         if href in names:
@@ -358,11 +407,14 @@ def _collect_media(
         candidate: Path | None = None
         if not parts.scheme and not parts.netloc and href:
             local = (scratch / href).resolve()
+            wanted = PurePosixPath(href)
             if local.is_file() and local.is_relative_to(extracted):
                 candidate = local
-            elif PurePosixPath(href).name in by_name:
-                candidate = by_name[PurePosixPath(href).name]
-        if candidate is None:
+            elif wanted.name in by_name:
+                candidate = by_name[wanted.name]
+            elif not wanted.suffix and wanted.name in by_stem:  # \includegraphics{fig}
+                candidate = by_stem[wanted.name]
+        if candidate is None and (parts.scheme or parts.netloc):
             raise TypesetError(
                 _l(
                     "The figure “%(href)s” is not part of the manuscript. Embed images in the "
@@ -370,21 +422,71 @@ def _collect_media(
                     href=href[:200],
                 )
             )
-        name = _store_image(candidate, media_dir, href)
+        if candidate is None:
+            if href not in missing:
+                missing.append(href)
+            continue
+        name = _store_image(candidate, media_dir, href, repairs, time_limit)
         names[href] = name
         graphic.set(HREF, name)
         graphic.attrib.pop("mimetype", None)
         graphic.attrib.pop("mime-subtype", None)
+    if missing:
+        shown = [_figure_file_name(h) for h in missing[:10]]
+        raise TypesetError(
+            _l(
+                "The manuscript uses figures that were not uploaded: %(names)s. Upload them as "
+                "figure files with these names (PNG, JPEG or PDF), or embed them in the "
+                "document.",
+                names=", ".join(f"“{n}”" for n in shown) + ("…" if len(missing) > 10 else ""),
+            )
+        )
 
 
-def _store_image(path: Path, media_dir: Path, label: str) -> str:
+def _extension_rank(name: str) -> int:
+    suffix = PurePosixPath(name).suffix.lower()
+    return (
+        FIGURE_EXTENSIONS.index(suffix) if suffix in FIGURE_EXTENSIONS else len(FIGURE_EXTENSIONS)
+    )
+
+
+def _figure_file_name(href: str) -> str:
+    """The name an author must upload: ``fig`` is written ``fig.png``."""
+    name = PurePosixPath(href).name
+    return (name if PurePosixPath(name).suffix else f"{name}.png")[:200]
+
+
+def _store_image(
+    path: Path, media_dir: Path, label: str, repairs: Repairs, time_limit: float
+) -> str:
     data = path.read_bytes()
+    if data.startswith(b"%PDF-"):
+        data = _pdf_figure_png(data, label, time_limit)
+        repairs.append(
+            Repair(
+                "image",
+                _l("The PDF figure “%(name)s” was converted to a PNG image.", name=label[:200]),
+            )
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 kind = image.format
                 image.verify()
+            if kind in CONVERTED_FORMATS:
+                data = _as_png(data)
+                repairs.append(
+                    Repair(
+                        "image",
+                        _l(
+                            "The image “%(name)s” (%(kind)s) was converted to PNG.",
+                            name=label[:200],
+                            kind=kind,
+                        ),
+                    )
+                )
+                kind = "PNG"
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise TypesetError(
             _l(
@@ -410,20 +512,70 @@ def _store_image(path: Path, media_dir: Path, label: str) -> str:
     return name
 
 
+def _as_png(data: bytes) -> bytes:
+    with Image.open(io.BytesIO(data)) as image:
+        image.seek(0)  # the first frame of an animation or a multi-page TIFF
+        frame = image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB")
+        out = io.BytesIO()
+        frame.save(out, "PNG", optimize=False)
+    return out.getvalue()
+
+
+def _pdf_figure_png(data: bytes, label: str, time_limit: float) -> bytes:
+    """The first page of a PDF figure as PNG, drawn by poppler's ``pdftoppm`` (time- and
+    memory-limited, no network)."""
+    with tempfile.TemporaryDirectory(prefix="pdf-figure-") as folder:
+        source = Path(folder) / "figure.pdf"
+        source.write_bytes(data)
+        try:
+            result = subprocess.run(  # noqa: S603 - fixed program, our own file
+                [
+                    "/usr/bin/pdftoppm",
+                    "-png",
+                    "-singlefile",
+                    "-f",
+                    "1",
+                    "-r",
+                    str(PDF_FIGURE_DPI),
+                    str(source),
+                    str(Path(folder) / "figure"),
+                ],
+                capture_output=True,
+                timeout=time_limit,
+                preexec_fn=_limit_memory(MEMORY_LIMIT),
+                check=False,
+            )
+        except (OSError, subprocess.SubprocessError):
+            result = None
+        png = Path(folder) / "figure.png"
+        if result is None or result.returncode != 0 or not png.is_file():
+            raise TypesetError(_l("The PDF figure “%(name)s” could not be read.", name=label[:200]))
+        return png.read_bytes()
+
+
 # ---------------------------------------------------------------- normalisation
 
 
-def normalise(tree: etree._Element, *, structured: bool) -> None:
-    """Make pandoc's JATS 1.2 what we publish: JATS 1.3, linked, labelled, safe links."""
+def normalise(tree: etree._Element, *, structured: bool, repairs: Repairs | None = None) -> int:
+    """Make pandoc's JATS 1.2 what we publish: JATS 1.3, linked, labelled, safe links; what
+    is untidy is repaired and listed in ``repairs``. Returns the words taken out (reference
+    numbers typed by the author, which the list numbers again)."""
+    repairs = [] if repairs is None else repairs
     tree.set("dtd-version", "1.3")
     tree.set("article-type", "research-article")
     _unwrap_boxed_tables(tree)
     _wrap_captioned_graphics(tree)
     _sanitise_links(tree)
+    drop_word_toc(tree, repairs)
+    removed = 0
     if not structured and tree.find("back/ref-list") is None:
-        _build_ref_list(tree)
+        removed = _build_ref_list(tree)
+    repair_ids(tree, repairs)
     _label_floats(tree)
-    _type_xrefs(tree)
+    repair_nested_links(tree, repairs)
+    repair_graphics(tree, repairs)
+    repair_tables(tree, repairs)
+    repair_empty_blocks(tree, repairs)
     targets = {
         rid for e in tree.iter() if isinstance(e.tag, str) for rid in (e.get("rid") or "").split()
     }
@@ -431,13 +583,9 @@ def normalise(tree: etree._Element, *, structured: bool) -> None:
         # Empty anchors (bookmarks, reference labels) that nothing links to.
         if not (styled.text or len(styled)) and styled.get("id") not in targets:
             _unwrap(styled)
-    seen: set[str] = set()
-    for element in tree.iter():
-        if isinstance(element.tag, str) and element.get("id"):
-            if element.get("id") in seen:
-                del element.attrib["id"]
-            else:
-                seen.add(element.get("id"))
+    repair_dangling_links(tree, repairs)
+    _type_xrefs(tree)
+    return removed
 
 
 def _unwrap(element: etree._Element) -> None:
@@ -525,63 +673,166 @@ def _section_title(sec: etree._Element) -> str:
     return re.sub(r"^[\dIVX.\s]+", "", text).strip().lower()
 
 
-def _build_ref_list(tree: etree._Element) -> None:
-    """A last section titled References (in either language) becomes ``back/ref-list``."""
+BACK_KINDS = (
+    (re.compile(r"^(appendix|appendices|phụ lục|supplementary|supporting)", re.I), "app"),
+    (re.compile(r"^(acknowledg|lời cảm ơn|lời cám ơn|cảm ơn)", re.I), "ack"),
+)
+LEGEND = re.compile(r"^(hình|figure|fig\.|bảng|table|video|supplementary|s\d)\s*\d*", re.I)
+YEAR = re.compile(r"\b(1[6-9]|20)\d\d[a-z]?\b")
+
+
+def _build_ref_list(tree: etree._Element) -> int:
+    """A last section titled References (in either language) becomes ``back/ref-list``;
+    only its entries are references: its sub-bibliographies become nested lists, and what
+    follows the list (legends, appendices, acknowledgements, later sections) goes to
+    ``back`` as back matter, never lost."""
     body = tree.find("body")
     if body is None:
-        return
+        return 0
     sections = [s for s in body.iter("sec") if _section_title(s) in REFERENCE_TITLES]
     if not sections:
-        return
+        return 0
     sec = sections[-1]
-    entries: list[etree._Element] = []
-    for child in sec:
-        if child.tag == "list":
-            entries.extend(item for item in child if item.tag == "list-item")
-        elif child.tag == "p":
-            entries.append(child)
-        elif child.tag in ("boxed-text", "disp-quote"):
-            entries.extend(child.iter("p"))
-    title = sec.find("title")
+    following: list[etree._Element] = []
+    node = sec
+    while node is not body:
+        following.extend(e for e in node.itersiblings() if isinstance(e.tag, str))
+        node = node.getparent()
     ref_list = etree.Element("ref-list")
+    title = sec.find("title")
     if title is not None:
         ref_list.append(title)
-    for number, entry in enumerate(entries, 1):
-        paragraphs = entry.findall("p") if entry.tag == "list-item" else [entry]
-        anchor = next(
-            (
-                s.get("id")
-                for p in paragraphs
-                for s in p.iter("styled-content")
-                if s.get("id", "").startswith("ref-")
-            ),
-            f"ref-{number}",
-        )
-        ref = etree.SubElement(ref_list, "ref", id=anchor)
-        etree.SubElement(ref, "label").text = str(number)
-        citation = etree.SubElement(ref, "mixed-citation")
-        for p in paragraphs:
-            for styled in list(p.iter("styled-content")):
-                if styled.get("id", "").startswith("ref-") and not len(styled):
-                    _unwrap(styled)
-            if len(citation) or citation.text:
-                last = citation[-1] if len(citation) else None
-                if last is not None:
-                    last.tail = (last.tail or "") + " "
-                else:
-                    citation.text += " "
-            _move_content(p, citation)
-        citation.text = (citation.text or "").lstrip()
-        _strip_leading_number(citation, number)
-        _mark_doi(citation)
-    parent = sec.getparent()
-    parent.remove(sec)
-    if not entries:
-        return
+    leftovers = _fill_ref_list(sec, ref_list, 1)
+    stripped = sum(1 for ref in ref_list.iter("ref") if ref.get("typed-number"))
+    for ref in ref_list.iter("ref"):
+        ref.attrib.pop("typed-number", None)
+    sec.getparent().remove(sec)
     back = tree.find("back")
     if back is None:
         back = etree.SubElement(tree, "back")
-    back.insert(0, ref_list)
+    if ref_list.find(".//ref") is not None:
+        back.insert(0, ref_list)
+    elif title is not None:
+        leftovers.insert(0, title)
+    loose = [e for e in leftovers if e.tag != "sec"]
+    if loose:
+        holder = etree.SubElement(back, "notes")  # JATS notes need no title, sections do
+        for element in loose:
+            holder.append(element)
+    for element in [e for e in leftovers if e.tag == "sec"] + following:
+        _append_back_section(back, element)
+    return stripped
+
+
+def _fill_ref_list(sec: etree._Element, ref_list: etree._Element, number: int) -> list:
+    """Move the reference entries of ``sec`` into ``ref_list``; returns what is no
+    reference (blocks after the list, sections that are not bibliographies)."""
+    children = [c for c in sec if isinstance(c.tag, str) and c.tag != "title"]
+    has_list = any(c.tag == "list" for c in children)
+    entries: list[etree._Element] = []
+    leftovers: list[etree._Element] = []
+    nested: list[etree._Element] = []
+    ended = False
+    for child in children:
+        if child.tag == "sec":
+            if not ended and _looks_like_references(child):
+                nested.append(child)
+            else:
+                leftovers.append(child)
+                ended = True
+            continue
+        if ended:
+            leftovers.append(child)
+        elif has_list:
+            if child.tag == "list":
+                entries.extend(item for item in child if item.tag == "list-item")
+            elif entries:
+                leftovers.append(child)
+                ended = True
+            else:
+                leftovers.append(child)
+        elif child.tag == "p" and not LEGEND.match(_text_of(child)):
+            entries.append(child)
+        elif child.tag in ("boxed-text", "disp-quote"):
+            entries.extend(child.iter("p"))
+        else:
+            leftovers.append(child)
+            ended = True
+    for entry in entries:
+        _add_reference(ref_list, entry, number)
+        number += 1
+    for child in nested:
+        inner = etree.SubElement(ref_list, "ref-list")
+        title = child.find("title")
+        if title is not None:
+            inner.append(title)
+        leftovers.extend(_fill_ref_list(child, inner, number))
+        number += len(inner.findall(".//ref"))
+    return leftovers
+
+
+def _text_of(element: etree._Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def _looks_like_references(sec: etree._Element) -> bool:
+    """Mostly dated entries (list items when it has a list): a sub-bibliography."""
+    lists = sec.findall("list")
+    entries = (
+        [item for lst in lists for item in lst.findall("list-item")] if lists else sec.findall("p")
+    )
+    dated = sum(1 for e in entries if YEAR.search(_text_of(e)))
+    return bool(entries) and dated >= 0.6 * len(entries) and sec.find("sec") is None
+
+
+def _append_back_section(back: etree._Element, sec: etree._Element) -> None:
+    """Back matter after the references: appendices to ``app-group``, acknowledgements to
+    ``ack``, the rest as ``sec``."""
+    title = sec.find("title")
+    kind = next(
+        (k for pattern, k in BACK_KINDS if title is not None and pattern.match(_text_of(title))),
+        "sec",
+    )
+    if kind == "app":
+        group = back.find("app-group")
+        if group is None:
+            group = etree.SubElement(back, "app-group")
+        sec.tag = "app"
+        group.append(sec)
+    else:
+        sec.tag = "notes" if kind == "sec" and title is None else kind
+        back.append(sec)
+
+
+def _add_reference(ref_list: etree._Element, entry: etree._Element, number: int) -> None:
+    paragraphs = entry.findall("p") if entry.tag == "list-item" else [entry]
+    anchor = next(
+        (
+            s.get("id")
+            for p in paragraphs
+            for s in p.iter("styled-content")
+            if s.get("id", "").startswith("ref-")
+        ),
+        f"ref-{number}",
+    )
+    ref = etree.SubElement(ref_list, "ref", id=anchor)
+    etree.SubElement(ref, "label").text = str(number)
+    citation = etree.SubElement(ref, "mixed-citation")
+    for p in paragraphs:
+        for styled in list(p.iter("styled-content")):
+            if styled.get("id", "").startswith("ref-") and not len(styled):
+                _unwrap(styled)
+        if len(citation) or citation.text:
+            last = citation[-1] if len(citation) else None
+            if last is not None:
+                last.tail = (last.tail or "") + " "
+            else:
+                citation.text += " "
+        _move_content(p, citation)
+    citation.text = (citation.text or "").lstrip()
+    if _strip_leading_number(citation, number):
+        ref.set("typed-number", "1")  # counted, then dropped, by _build_ref_list
+    _mark_doi(citation)
 
 
 def _move_content(source: etree._Element, target: etree._Element) -> None:
@@ -594,9 +845,10 @@ def _move_content(source: etree._Element, target: etree._Element) -> None:
         target.append(child)
 
 
-def _strip_leading_number(citation: etree._Element, number: int) -> None:
+def _strip_leading_number(citation: etree._Element, number: int) -> bool:
     text = citation.text or ""
     citation.text = re.sub(rf"^\[?{number}[\].)]?\s+", "", text, count=1)
+    return citation.text != text
 
 
 def _mark_doi(citation: etree._Element) -> None:
@@ -654,6 +906,9 @@ def _label_floats(tree: etree._Element) -> None:
     for graphic in tree.iter("graphic", "inline-graphic"):
         _ensure_alt_text(graphic, "")
     for n, table in enumerate(tree.iter("table-wrap"), 1):
+        inner = table.find("table")
+        if not table.get("id") and inner is not None and inner.get("id"):
+            table.set("id", inner.attrib.pop("id"))  # pandoc puts a table's id on <table>
         if not table.get("id"):
             table.set("id", fresh("table-", n))
 
@@ -686,6 +941,16 @@ def _type_xrefs(tree: etree._Element) -> None:
         target = by_id.get(xref.get("rid", "").split(" ")[0])
         if target is not None and not xref.get("ref-type"):
             xref.set("ref-type", XREF_TYPES.get(target.tag, "other"))
+
+
+def _vietnamese_et_al(tree: etree._Element) -> None:
+    """citeproc's Vietnamese locale writes "và c.s." for et al.; the journal writes "nnk."."""
+    for holder in (*tree.iter("xref"), *tree.iter("mixed-citation")):
+        for element in holder.iter():
+            if element.text and "c.s." in element.text:
+                element.text = VI_ET_AL.sub("nnk.", element.text)
+            if element is not holder and element.tail and "c.s." in element.tail:
+                element.tail = VI_ET_AL.sub("nnk.", element.tail)
 
 
 def _is_empty(tree: etree._Element) -> bool:

@@ -459,9 +459,14 @@ class BodyWriter:
                 "roman-upper",
             )
             html = self.element("ol" if ordered else "ul", source)
+            labelled = any(item.findtext("label") for item in source.findall("list-item"))
+            if labelled:  # "3.", "a)", "IV." and continued numbering, as the author wrote
+                html.set("class", "labelled")
             for item in source.findall("list-item"):
                 li = self.element("li", item)
                 self.children(item, li, depth)
+                if labelled and item.findtext("label"):
+                    _prepend_label(li, item.findtext("label").strip())
                 html.append(li)
             return [html]
         if tag == "def-item":
@@ -614,6 +619,11 @@ class BodyWriter:
         section.set("class", "references")
         heading = etree.SubElement(section, "h2")
         heading.text = _text(ref_list.find("title")) or self.labels["references"]
+        self.reference_items(ref_list, section)
+        return section
+
+    def reference_items(self, ref_list: etree._Element, section: etree._Element) -> None:
+        """The entries of ``ref_list``, then its nested lists under their own headings."""
         ol = etree.SubElement(section, "ol")
         for ref in ref_list.findall("ref"):
             li = self.element("li", ref)
@@ -625,7 +635,12 @@ class BodyWriter:
             else:
                 self.element_citation(citation, li)
             ol.append(li)
-        return section
+        for inner in ref_list.findall("ref-list"):
+            heading = etree.SubElement(section, "h3")
+            heading.text = _text(inner.find("title"))
+            start = len(section.findall(".//li")) + 1
+            self.reference_items(inner, section)
+            section[-1].set("start", str(start))
 
     def mixed_citation(self, citation: etree._Element, li: etree._Element) -> None:
         for pub_id in list(citation.iter("pub-id")):
@@ -728,6 +743,34 @@ def _environment() -> Environment:
     )
 
 
+def _prepend_label(li: etree._Element, text: str) -> None:
+    """The written list label at the start of the item's first paragraph (or the item)."""
+    holder = li[0] if len(li) and li[0].tag == "p" else li
+    label = etree.Element("span")
+    label.set("class", "list-label")
+    label.text = text
+    label.tail = " " + (holder.text or "").lstrip()
+    holder.text = None
+    holder.insert(0, label)
+
+
+BACK_MATTER = ("ack", "app-group", "sec", "notes", "glossary")
+
+
+def back_matter(writer: BodyWriter, back: etree._Element | None) -> list[etree._Element]:
+    """Acknowledgements, appendices and other sections of ``back``, in their order."""
+    if back is None:
+        return []
+    out: list[etree._Element] = []
+    for child in back:
+        if isinstance(child.tag, str) and child.tag in BACK_MATTER:
+            section = writer.element("section", child)
+            section.set("class", f"back-{child.tag}")
+            writer.children(child, section, 1)
+            out.append(section)
+    return out
+
+
 def render_html(
     tree: etree._Element, *, media_prefix: str = "media/", stylesheet_href: str | None = None
 ) -> str:
@@ -750,6 +793,7 @@ def render_html(
         groups = back.findall("fn-group")
         if groups:
             notes_html.append(writer.footnotes(groups))
+    back_matter_html = back_matter(writer, back)
     template = _environment().get_template("galley.html")
     return template.render(
         front=front,
@@ -757,5 +801,6 @@ def render_html(
         body=Markup(sanitise(_fragment(body_html))),  # noqa: S704 - cleaned by nh3 just now
         notes=Markup(sanitise(_fragment(notes_html))),  # noqa: S704
         references=Markup(sanitise(_fragment(refs_html))),  # noqa: S704
+        back_matter=Markup(sanitise(_fragment(back_matter_html))),  # noqa: S704
         stylesheet_href=stylesheet_href,
     )

@@ -9,14 +9,16 @@ from pathlib import Path
 
 from lxml import etree
 
-from .convert import MEMORY_LIMIT, TIME_LIMIT, convert
+from .convert import MEMORY_LIMIT, TIME_LIMIT, Converted, convert
+from .counts import ContentCounts, check_kept, html_counts, jats_counts, pdf_words
 from .enrich import enrich
 from .htmlgalley import render_html
 from .meta import ArticleMeta
 from .pdfgalley import MEMORY_LIMIT as PDF_MEMORY_LIMIT
 from .pdfgalley import TIME_LIMIT as PDF_TIME_LIMIT
 from .pdfgalley import render_pdf
-from .validate import validate
+from .repair import Repair, remove_repeated_front_matter, repair_against_schema
+from .validate import load_schema, validate
 
 STAGES = ("converting", "enriching", "validating", "html", "pdf")
 
@@ -29,6 +31,8 @@ class Galleys:
     media: dict[str, bytes]  # file name → content; the galleys refer to media/<name>
     # True: validated against the official JATS schema; False: structural checks only.
     schema_validated: bool = True
+    # What was untidy in the manuscript and was repaired, for the editor to check.
+    repairs: tuple[Repair, ...] = ()
 
 
 def jats_bytes(tree: etree._Element) -> bytes:
@@ -72,6 +76,35 @@ def typeset(
         raise
 
 
+def check_jats_content(converted: Converted, tree: etree._Element) -> ContentCounts:
+    """Everything pandoc read is in the JATS, but for what was taken out on purpose (and
+    listed as a repair); returns the JATS counts, which the galleys are checked against."""
+    in_jats = jats_counts(tree)
+    source = converted.source_counts
+    if source is not None:
+        removed = converted.removed_words + sum(r.words_removed for r in converted.repairs)
+        expected = ContentCounts(
+            words=max(source.words - removed, 0),
+            tables=source.tables,
+            figures=source.figures,
+            equations=source.equations,
+            footnotes=source.footnotes,
+        )
+        check_kept(
+            expected,
+            in_jats,
+            "jats",
+            compare=("words", "tables", "figures", "equations", "footnotes"),
+        )
+    return in_jats
+
+
+def check_pdf_content(in_jats: ContentCounts, pdf: bytes) -> None:
+    words = pdf_words(pdf)
+    if words is not None:
+        check_kept(in_jats, ContentCounts(words=words), "pdf", compare=("words",))
+
+
 def _silent(stage: str) -> None:
     pass
 
@@ -95,16 +128,23 @@ def _run(
         workdir,
         figures=figures,
         bibliography=bibliography,
+        lang=meta.language,
         time_limit=time_limit,
         memory_limit=memory_limit,
     )
+    repairs = converted.repairs
+    remove_repeated_front_matter(converted.tree, meta, repairs)
     report("enriching")
     tree = enrich(converted.tree, meta)
     report("validating")
+    if xsd_path is not None:
+        tree = repair_against_schema(tree, load_schema(str(Path(xsd_path).resolve())), repairs)
     validate(tree, xsd_path)
+    in_jats = check_jats_content(converted, tree)
     jats = jats_bytes(tree)
     report("html")
     html = render_html(tree, media_prefix="media/")
+    check_kept(in_jats, html_counts(html), "html", compare=("words", "tables", "figures"))
     report("pdf")
     pdf = render_pdf(
         html,
@@ -114,7 +154,13 @@ def _run(
         time_limit=pdf_time_limit,
         memory_limit=pdf_memory_limit,
     )
+    check_pdf_content(in_jats, pdf)
     media = {p.name: p.read_bytes() for p in converted.media_files}
     return Galleys(
-        jats=jats, html=html, pdf=pdf, media=media, schema_validated=xsd_path is not None
+        jats=jats,
+        html=html,
+        pdf=pdf,
+        media=media,
+        schema_validated=xsd_path is not None,
+        repairs=tuple(repairs),
     )

@@ -17,7 +17,14 @@ from journal.publish.models import GalleyVersion, TypesetRun, approved_galley
 from journal.publish.typeset import STAGES
 from journal.storage import file_store
 
-from .support import accepted_submission, fetch, figure_bytes, instant_typeset, markdown_bytes
+from .support import (
+    accepted_submission,
+    add_file,
+    fetch,
+    figure_bytes,
+    instant_typeset,
+    markdown_bytes,
+)
 
 pytestmark = pytest.mark.usefixtures("xsd_path")
 
@@ -245,3 +252,23 @@ def test_runs_and_approval_need_the_production_stage(app, accepted, editor, type
     with pytest.raises(production.NotInProduction):
         production.approve_galley(galley, editor)
     assert db.session.execute(db.select(TypesetRun)).scalars().all() == [galley.run]
+
+
+def test_repairs_made_to_the_manuscript_are_listed_on_the_galley(
+    app, users, editor, english, tmp_path
+):
+    submission = accepted_submission(users["author"], tmp_path)
+    untidy = markdown_bytes() + "\nXem thêm [phụ lục B](#phu-luc-b).\n".encode()
+    add_file(submission, "manuscript", "bản thảo v2.md", untidy)
+
+    run = production.send_to_production(submission, editor)
+
+    assert run.status == "succeeded", production.run_error(run, "en")
+    [repair] = [r for r in run.galley.repairs if "phu-luc-b" in r["en"]]
+    assert "kept as plain text" in repair["en"] and "chữ thường" in repair["vi"]
+    page = english(editor).get(f"/production/{submission.id}")
+    assert "made to the manuscript" in page.text
+    assert "“phụ lục B” → phu-luc-b" in page.text
+    vietnamese = app.test_client(user=editor)
+    vietnamese.set_cookie("lang", "vi")
+    assert "giữ lại dưới dạng chữ thường" in vietnamese.get(f"/production/{submission.id}").text

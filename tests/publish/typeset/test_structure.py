@@ -99,20 +99,39 @@ def test_without_the_schema_the_pipeline_typesets_and_says_so(tmp_path, sample_d
     assert b"<issn" in result.jats
 
 
-def test_without_the_schema_a_dangling_citation_still_stops_the_pipeline(tmp_path):
-    """No `references` metadata: the citation becomes a link to a reference-list entry that
-    does not exist."""
+def test_without_the_schema_a_dangling_citation_is_repaired_and_reported(tmp_path):
+    """No `references` metadata: the citation would link to a reference-list entry that
+    does not exist; it is kept as text and the repair is listed for the editor."""
     manuscript = tmp_path / "thieu-tai-lieu.md"
     manuscript.write_text("# Mở đầu\n\nKết quả trước đây [@nobody2020].\n", encoding="utf-8")
-    stages: list[str] = []
 
-    with pytest.raises(TypesetError, match="links to nothing"):
-        typeset(
-            manuscript,
-            "md",
-            samples.article_meta("vi"),
-            tmp_path / "work",
-            xsd_path=None,
-            progress=stages.append,
-        )
-    assert stages == ["converting", "enriching", "validating"]
+    result = typeset(manuscript, "md", samples.article_meta("vi"), tmp_path / "work", xsd_path=None)
+
+    tree = parse_xml(result.jats)
+    validate(tree, None)
+    assert tree.find("body//xref") is None
+    assert "nobody2020" in "".join(tree.find("body").itertext())
+    assert [r.kind for r in result.repairs] == ["link"]
+    assert "“nobody2020” → ref-nobody2020" in str(result.repairs[0])
+
+
+def test_schema_errors_are_plain_sentences_with_their_place(app, article, xsd_path):
+    from flask_babel import force_locale
+
+    sec = next(s for s in article.iter("sec") if s.find("p") is not None)
+    title = " ".join(sec.findtext("title").split())
+    paragraph = sec.find("p")
+    etree_list = paragraph.makeelement("list", {})
+    etree_list.append(paragraph.makeelement("list-item", {}))
+    paragraph.addnext(etree_list)
+
+    with pytest.raises(TypesetError) as caught:
+        validate(article, xsd_path)
+
+    with app.test_request_context(), force_locale("en"):
+        english = str(caught.value.message)
+    with app.test_request_context(), force_locale("vi"):
+        vietnamese = str(caught.value.message)
+    assert f"a list item is empty or incomplete, in the section “{title}”" in english
+    assert "line" not in english and "Expected is" not in english
+    assert f"mục “{title}”" in vietnamese and "mục danh sách" in vietnamese
