@@ -40,6 +40,8 @@ PRIVATE = (
     "/requests/mine/",
     "/requests/new",
     "/experts/me",
+    "/news/manage",
+    "/news/new",
 )
 
 SITE_PAGES = (

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import JournalForm
 from .services import BODY_MAX, TITLE_MAX
 
 
-class AnnouncementForm(FlaskForm):
+class AnnouncementForm(JournalForm):
     title_vi = StringField(
         _l("Title (Vietnamese)"), validators=[DataRequired(), Length(max=TITLE_MAX)]
     )
@@ -22,5 +22,5 @@ class AnnouncementForm(FlaskForm):
     submit = SubmitField(_l("Publish the announcement"))
 
 
-class DeleteAnnouncementForm(FlaskForm):
+class DeleteAnnouncementForm(JournalForm):
     submit = SubmitField(_l("Delete the announcement"))

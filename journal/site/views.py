@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 from flask import (
@@ -106,7 +107,13 @@ def contact():
 
 @bp.get("/favicon.ico")
 def favicon():
-    return current_app.send_static_file("img/favicon.ico")
+    """The icon browsers ask for at the root (a few hundred bytes: read, not streamed, so no
+    file stays open when a browser drops the request)."""
+    icon = Path(current_app.static_folder, "img", "favicon.ico").read_bytes()
+    response = current_app.response_class(icon, mimetype="image/vnd.microsoft.icon")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response
 
 
 # --- news ------------------------------------------------------------------------------------
