@@ -16,9 +16,9 @@ class ConfigurationError(RuntimeError):
     pass
 
 
-# The largest id a route accepts: the databases' BIGINT. A larger number in a URL is no
-# row of ours (404), never an overflow in the database driver (500).
-MAX_URL_ID = 2**63 - 1
+# The largest id a route accepts: the id columns are INTEGER (32 bits on PostgreSQL). A larger
+# number in a URL is no row of ours (404), never an overflow in the database (500).
+MAX_URL_ID = 2**31 - 1
 
 
 def _digits_at_most(limit: int) -> str:

@@ -68,8 +68,8 @@ def test_the_pattern_bound_is_exact():
     from journal import BoundedIntegerConverter
 
     pattern = re.compile(f"(?:{BoundedIntegerConverter.regex})")
-    for n in (0, 7, 10**18 - 1, 10**18, MAX_URL_ID - 1, MAX_URL_ID, 9123456789012345678):
+    for n in (0, 7, 10**9 - 1, 10**9, MAX_URL_ID - 1, MAX_URL_ID, 2123456789):
         assert pattern.fullmatch(str(n)), n
     assert pattern.fullmatch("007")
-    for n in (MAX_URL_ID + 1, 9223372036854775810, 9300000000000000000, 10**19, 10**30):
+    for n in (MAX_URL_ID + 1, 2147483650, 2200000000, 10**10, 2**63, 10**30):
         assert not pattern.fullmatch(str(n)), n
