@@ -310,7 +310,19 @@ def document(server_url: str) -> dict:
                         "Cache-Control: no-store."
                     ),
                     "parameters": [
-                        {**param("q", "What to search for", {"type": "string"}), "required": True},
+                        {
+                            **param(
+                                "q",
+                                "What to search for",
+                                {
+                                    "type": "string",
+                                    "minLength": 1,
+                                    "maxLength": 10000,
+                                    "pattern": r"\S",
+                                },
+                            ),
+                            "required": True,
+                        },
                         param("province", "Province code (repeatable)", {"type": "string"}),
                         param("year", "Year (repeatable)", {"type": "string"}),
                         param("section", "Section code (repeatable)", {"type": "string"}),

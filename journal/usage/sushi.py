@@ -63,7 +63,7 @@ class ItemReportRequest:
 
 
 def _month(text: str | None, name: str, *, end: bool) -> date:
-    match = _MONTH.fullmatch((text or "").strip())
+    match = _MONTH.fullmatch(text or "")
     if not match:
         raise InvalidItemReportRequest(
             3020,
@@ -93,7 +93,7 @@ def parse_item_report_request(args) -> ItemReportRequest:
         raise InvalidItemReportRequest(
             3020, "Invalid Date Arguments", _l("end_date comes before begin_date.")
         )
-    raw_metrics = (args.get("metric_type") or "").strip()
+    raw_metrics = args.get("metric_type", "|".join(METRICS))
     metrics = tuple(m.strip() for m in raw_metrics.split("|") if m.strip()) or tuple(METRICS)
     unknown = [m for m in metrics if m not in METRICS]
     if unknown:
@@ -106,7 +106,7 @@ def parse_item_report_request(args) -> ItemReportRequest:
             ),
             "metric_type",
         )
-    granularity = (args.get("granularity") or "Month").strip()
+    granularity = args.get("granularity", "Month")
     if granularity not in ("Month", "Totals"):
         raise InvalidItemReportRequest(
             3062,
