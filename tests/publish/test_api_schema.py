@@ -72,6 +72,7 @@ def test_every_operation_keeps_to_the_openapi_document(api_schema, mode):
             phases=[Phase.explicit, Phase.generate],
             suppress_health_check=list(HealthCheck),
             database=None,
+            derandomize=True,  # the same examples on every run: a finding is reproducible
         )
         def check(case):
             case.call_and_validate()
