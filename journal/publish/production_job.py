@@ -85,23 +85,34 @@ def bilingual_text(message) -> str:
 def run_typesetting(run_id: int) -> str:
     """Typeset one queued run; returns its final status. A manuscript that cannot be
     typeset is no error here: the run records why, in plain words."""
+
+    def work(clock: StageClock) -> str:
+        galleys = typeset_run(run_id, clock)
+        clock.start("saving")  # files, page count, previews: logged, not a stage of the run
+        return finish_run(run_id, galleys)
+
+    return execute_run(run_id, "typesetting run", work)
+
+
+def execute_run(run_id: int, kind: str, work) -> str:
+    """Claim a queued run, do ``work(clock)`` and record how it ended: a manuscript that
+    cannot be typeset fails the run with its plain reason, anything else with a generic
+    one (logged); the stages' times are logged either way."""
     if not claim_run(run_id):
-        log.info("typesetting run %s is not queued any more; skipped", run_id)
+        log.info("%s %s is not queued any more; skipped", kind, run_id)
         return "skipped"
     clock = StageClock()
     try:
-        galleys = typeset_run(run_id, clock)
-        clock.start("saving")  # files, page count, previews: logged, not a stage of the run
-        status = finish_run(run_id, galleys)
+        status = work(clock)
     except TypesetError as error:
         fail_run(run_id, error.message)
         status = "failed"
     except Exception as error:
-        log.exception("typesetting run %s failed", run_id)
+        log.exception("%s %s failed", kind, run_id)
         fail_run(run_id, unexpected_failure(run_id, error))
         status = "failed"
     clock.stop()
-    log.info("typesetting run %s %s: %s", run_id, status, clock)
+    log.info("%s %s %s: %s", kind, run_id, status, clock)
     return status
 
 

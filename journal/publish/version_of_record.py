@@ -26,16 +26,13 @@ from ..models_base import utcnow
 from .models import GalleyVersion, TypesetRun
 from .production_job import (
     StageClock,
-    claim_run,
-    fail_run,
+    execute_run,
     finish_run,
     front_matter,
     pdf_page_count,
     typeset_run,
-    unexpected_failure,
 )
 from .records import Article
-from .typeset import TypesetError
 
 log = logging.getLogger(__name__)
 
@@ -84,22 +81,9 @@ def make_versions_of_record(run_ids: list[int]) -> str:
 
 
 def _make_one(run_id: int) -> str:
-    if not claim_run(run_id):
-        log.info("version-of-record run %s is not queued any more; skipped", run_id)
-        return "skipped"
-    clock = StageClock()
-    try:
-        status = _typeset_record(run_id, clock)
-    except TypesetError as error:
-        fail_run(run_id, error.message)
-        status = "failed"
-    except Exception as error:
-        log.exception("version-of-record run %s failed", run_id)
-        fail_run(run_id, unexpected_failure(run_id, error))
-        status = "failed"
-    clock.stop()
-    log.info("version-of-record run %s %s: %s", run_id, status, clock)
-    return status
+    return execute_run(
+        run_id, "version-of-record run", lambda clock: _typeset_record(run_id, clock)
+    )
 
 
 def first_page(article: Article) -> int | None:
